@@ -1,0 +1,141 @@
+import Synchronization
+
+/// Receives acknowledgements for messages that held a slot of a source's window.
+public protocol MessageAckTarget: AnyObject, Sendable {
+    /// `count` messages have been fully processed; give their window slots back.
+    func acknowledge(_ count: Int)
+}
+
+/// One log message: typed name-value pairs plus PRI, timestamps, tags and the sender's address.
+///
+/// - Note: A message is built and changed by one thread (its source). Once posted into the
+///   pipeline it is read-only and may be read by several destination threads at once; only the
+///   acknowledgement counter changes after that, atomically.
+public final class LogMessage: @unchecked Sendable {
+    // Invariant for @unchecked Sendable: every stored property except `pendingAcks` is written
+    // only before the message is posted (single owner); afterwards all threads only read.
+
+    public struct Entry: Sendable {
+        public var handle: NVHandle
+        public var value: LogValue
+    }
+
+    /// Name-value pairs in insertion order; few per message, so a linear scan beats hashing.
+    public private(set) var entries: [Entry] = []
+    /// facility * 8 + severity. Default 13 (user.notice), as syslog-ng.
+    public var pri: UInt16 = 13
+    /// The message's own timestamp ($STAMP / S_ macros).
+    public var stamp: LogStamp
+    /// When the daemon received it ($R_ macros).
+    public var received: LogStamp
+    /// Tags in the order they were added.
+    public private(set) var tags: [String] = []
+    /// The sender's address as text (nil: local, rendered 127.0.0.1 by $SOURCEIP).
+    public var sourceAddress: String?
+    /// Size of the raw message as received, for counters.
+    public var rawSize: Int = 0
+    /// A message the daemon generated itself (`internal()`).
+    public var isLocal = false
+    /// Sequence number within its source ($SEQNUM), 0 when not counted.
+    public var sequence: UInt64 = 0
+
+    /// Where the window slot goes back when the message is fully processed.
+    public var ackTarget: (any MessageAckTarget)?
+    /// Outstanding holders of this message that must acknowledge it.
+    public let pendingAcks = Atomic<Int>(0)
+
+    /// A new message with `stamp` and `received` set to now.
+    public init() {
+        let now = LogStamp.now()
+        stamp = now
+        received = now
+    }
+
+    /// A new message stamped at `now`.
+    public init(stamp: LogStamp) {
+        self.stamp = stamp
+        self.received = stamp
+    }
+
+    /// A message with `MESSAGE` set to `text`.
+    public convenience init(message text: String, stamp: LogStamp = .now()) {
+        self.init(stamp: stamp)
+        self[.message] = .string(text)
+    }
+
+    public var facility: Int { Int(pri >> 3) }
+    public var severity: Int { Int(pri & 7) }
+
+    /// The typed value of a name-value pair, or nil when unset.
+    public subscript(handle: NVHandle) -> LogValue? {
+        get {
+            for e in entries where e.handle == handle { return e.value }
+            return nil
+        }
+        set {
+            if let i = entries.firstIndex(where: { $0.handle == handle }) {
+                if let v = newValue { entries[i].value = v } else { entries.remove(at: i) }
+            } else if let v = newValue {
+                entries.append(Entry(handle: handle, value: v))
+            }
+        }
+    }
+
+    /// The value of `name` (interned on first use).
+    public subscript(name: String) -> LogValue? {
+        get { self[NameRegistry.shared.handle(for: name)] }
+        set { self[NameRegistry.shared.handle(for: name)] = newValue }
+    }
+
+    /// Text of a value, "" when unset.
+    public func text(_ handle: NVHandle) -> String {
+        self[handle]?.text ?? ""
+    }
+
+    /// Sets a string value.
+    public func set(_ handle: NVHandle, _ text: String) {
+        self[handle] = .string(text)
+    }
+
+    /// Adds a tag unless the message already has it.
+    public func addTag(_ tag: String) {
+        if !tags.contains(tag) { tags.append(tag) }
+    }
+
+    /// Removes a tag.
+    public func removeTag(_ tag: String) {
+        tags.removeAll { $0 == tag }
+    }
+
+    public func hasTag(_ tag: String) -> Bool { tags.contains(tag) }
+
+    /// A deep copy (values, tags, stamps) without the acknowledgement state.
+    public func clone() -> LogMessage {
+        let m = LogMessage(stamp: stamp)
+        m.received = received
+        m.entries = entries
+        m.pri = pri
+        m.tags = tags
+        m.sourceAddress = sourceAddress
+        m.rawSize = rawSize
+        m.isLocal = isLocal
+        m.sequence = sequence
+        return m
+    }
+
+    // MARK: acknowledgement
+
+    /// Registers `count` more holders that will call ``acknowledge()``.
+    @inlinable
+    public func retainAck(_ count: Int = 1) {
+        pendingAcks.add(count, ordering: .relaxed)
+    }
+
+    /// One holder is done with the message; the last one returns the window slot.
+    @inlinable
+    public func acknowledge() {
+        if pendingAcks.subtract(1, ordering: .acquiringAndReleasing).newValue == 0 {
+            ackTarget?.acknowledge(1)
+        }
+    }
+}

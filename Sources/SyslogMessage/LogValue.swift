@@ -1,0 +1,121 @@
+/// A typed value stored in a name-value pair of a ``LogMessage``.
+///
+/// syslog-ng keeps every value as bytes plus a type tag; we keep the natural Swift value and
+/// render it to text only when a template asks for it.
+public enum LogValue: Sendable, Equatable {
+    case string(String)
+    case int(Int64)
+    case double(Double)
+    case bool(Bool)
+    case null
+    case list([String])
+    case datetime(LogStamp)
+    case bytes([UInt8])
+
+    /// The syslog-ng type name (`string`, `int`, `double`, `boolean`, `null`, `list`, `datetime`, `bytes`).
+    public var typeName: String {
+        switch self {
+        case .string: return "string"
+        case .int: return "int"
+        case .double: return "double"
+        case .bool: return "boolean"
+        case .null: return "null"
+        case .list: return "list"
+        case .datetime: return "datetime"
+        case .bytes: return "bytes"
+        }
+    }
+
+    /// Appends the textual form of the value, as a template renders it, to `out`.
+    @inlinable
+    public func append(to out: inout [UInt8]) {
+        switch self {
+        case .string(let s):
+            out.append(contentsOf: s.utf8)
+        case .int(let i):
+            LogValue.appendDecimal(i, to: &out)
+        case .double(let d):
+            out.append(contentsOf: LogValue.formatDouble(d).utf8)
+        case .bool(let b):
+            out.append(contentsOf: (b ? "true" : "false").utf8)
+        case .null:
+            break
+        case .list(let items):
+            LogValue.appendList(items, to: &out)
+        case .datetime(let stamp):
+            // syslog-ng renders datetime values as seconds.milliseconds since the epoch.
+            LogValue.appendDecimal(stamp.seconds, to: &out)
+            out.append(UInt8(ascii: "."))
+            let ms = Int64(stamp.microseconds / 1000)
+            if ms < 100 { out.append(UInt8(ascii: "0")) }
+            if ms < 10 { out.append(UInt8(ascii: "0")) }
+            LogValue.appendDecimal(ms, to: &out)
+        case .bytes(let b):
+            out.append(contentsOf: b)
+        }
+    }
+
+    /// The textual form of the value.
+    public var text: String {
+        if case .string(let s) = self { return s }
+        var buf: [UInt8] = []
+        append(to: &buf)
+        return String(decoding: buf, as: UTF8.self)
+    }
+
+    /// Appends a decimal integer without allocating.
+    @inlinable
+    public static func appendDecimal(_ value: Int64, to out: inout [UInt8]) {
+        if value == 0 { out.append(UInt8(ascii: "0")); return }
+        var v = value.magnitude
+        if value < 0 { out.append(UInt8(ascii: "-")) }
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var n = 0
+        withUnsafeMutableBytes(of: &digits) { raw in
+            while v > 0 {
+                raw[n] = UInt8(ascii: "0") + UInt8(v % 10)
+                v /= 10
+                n += 1
+            }
+            while n > 0 {
+                n -= 1
+                out.append(raw[n])
+            }
+        }
+    }
+
+    /// Formats a double the way syslog-ng does for typed values (shortest round-trip form).
+    public static func formatDouble(_ d: Double) -> String {
+        if d.isNaN { return "nan" }
+        if d.isInfinite { return d < 0 ? "-inf" : "inf" }
+        if d == d.rounded(.towardZero) && abs(d) < 1e15 {
+            return String(Int64(d)) + ".0"
+        }
+        return "\(d)"
+    }
+
+    /// Appends a syslog-ng list: comma separated, elements with commas, quotes or spaces quoted.
+    public static func appendList(_ items: [String], to out: inout [UInt8]) {
+        var first = true
+        for item in items {
+            if !first { out.append(UInt8(ascii: ",")) }
+            first = false
+            let needsQuote = item.isEmpty || item.utf8.contains {
+                $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: " ")
+                    || $0 == UInt8(ascii: "'") || $0 == UInt8(ascii: "\\")
+            }
+            if !needsQuote {
+                out.append(contentsOf: item.utf8)
+                continue
+            }
+            out.append(UInt8(ascii: "\""))
+            for b in item.utf8 {
+                if b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") { out.append(UInt8(ascii: "\\")) }
+                out.append(b)
+            }
+            out.append(UInt8(ascii: "\""))
+        }
+    }
+}

@@ -171,6 +171,11 @@ public struct ConfigFile: Sendable, Equatable {
     public var statements: [Statement]
     /// Every file read (main file first, then includes), for reload checks and messages.
     public var files: [String]
+    /// The text of every file read, for rendering errors found after parsing
+    /// (`sources.error("unknown option…", at: range)`). Ignored by `==`.
+    public var sources: ConfigSources = ConfigSources()
+    /// Non-fatal problems found while reading (e.g. an undefined backtick variable).
+    public var warnings: [String] = []
 
     public init(version: String?, statements: [Statement], files: [String]) {
         self.version = version

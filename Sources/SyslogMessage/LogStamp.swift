@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Synchronization
 
 /// A point in time with the UTC offset it was recorded in, as syslog-ng keeps message timestamps.
 public struct LogStamp: Sendable, Equatable, Hashable {
@@ -57,16 +58,27 @@ public struct DateComponents: Sendable, Equatable {
 
 /// The local time zone of the process (TZ honoured), with a one-entry cache per hour.
 public enum LocalZone {
+    /// (hour index << 32) | offset bits, for the last hour looked up; 0 = empty.
+    private static let cache = Atomic<UInt64>(0)
+
     /// Offset from UTC in seconds at the given Unix time.
     public static func offset(at seconds: Int64) -> Int32 {
+        let hour = UInt64(truncatingIfNeeded: seconds / 3600) & 0xFFFF_FFFF
+        let cached = cache.load(ordering: .relaxed)
+        if cached != 0 && cached >> 32 == hour {
+            return Int32(bitPattern: UInt32(truncatingIfNeeded: cached))
+        }
         var t = time_t(seconds)
         var tmv = tm()
         localtime_r(&t, &tmv)
-        return Int32(tmv.tm_gmtoff)
+        let off = Int32(tmv.tm_gmtoff)
+        cache.store(hour << 32 | UInt64(UInt32(bitPattern: off)), ordering: .relaxed)
+        return off
     }
 
     /// Call once at start-up (and after TZ changes) so `localtime_r` sees the zone.
     public static func initialize() {
         tzset()
+        cache.store(0, ordering: .relaxed)
     }
 }

@@ -1,0 +1,173 @@
+import SyslogConfig
+import SyslogFilters
+import SyslogMessage
+
+extension ConfigBuilder {
+    /// Builds one `log { … };` statement (and its embedded ones).
+    func buildPath(_ l: LogStatement, topLevel: Bool) throws(ConfigError) -> LogPath {
+        var elements: [LogPath.Element] = []
+        var sources = Set<Int>()
+        var pendingGroup: [LogPath] = []
+        func flushGroup() {
+            if !pendingGroup.isEmpty { elements.append(.group(pendingGroup)); pendingGroup = [] }
+        }
+        for flag in l.flags {
+            switch flag {
+            case "final", "fallback", "catchall", "flow-control", "catch-all", "drop-unmatched": break
+            default:
+                throw errors.error("Unknown log path flag '\(flag)'; known flags: final, fallback, catchall, flow-control", at: l.range)
+            }
+        }
+        for item in l.items {
+            if case .log = item {} else { flushGroup() }
+            switch item {
+            case .sourceRef(let name, let r):
+                guard topLevel else { throw errors.error("source() is only supported in top-level log statements", at: r) }
+                sources.insert(try sourceIndex(named: name, at: r))
+            case .sourceInline(let drivers, let r):
+                guard topLevel else { throw errors.error("source() is only supported in top-level log statements", at: r) }
+                anonymousCount += 1
+                let name = "#anon-source\(anonymousCount)"
+                sourceDefs[name] = (drivers, r)
+                sources.insert(try sourceIndex(named: name, at: r))
+            case .filterRef(let name, let r):
+                guard let expr = filterDefs[name] else {
+                    throw errors.error("Reference to undefined filter '\(name)'", at: r)
+                }
+                elements.append(.filter(try compileFilter(expr, at: r)))
+            case .filterInline(let expr, let r):
+                elements.append(.filter(try compileFilter(expr, at: r)))
+            case .parserRef(let name, let r):
+                guard let (body, _) = parserDefs[name] else {
+                    throw errors.error("Reference to undefined parser '\(name)'", at: r)
+                }
+                try checkEmpty(body, kind: "parser")
+            case .parserInline(let body, _):
+                try checkEmpty(body, kind: "parser")
+            case .rewriteRef(let name, let r):
+                guard let (body, _) = rewriteDefs[name] else {
+                    throw errors.error("Reference to undefined rewrite '\(name)'", at: r)
+                }
+                try checkEmpty(body, kind: "rewrite")
+            case .rewriteInline(let body, _):
+                try checkEmpty(body, kind: "rewrite")
+            case .destinationRef(let name, let r):
+                for d in try destinationIndices(named: name, at: r) { elements.append(.destination(d)) }
+            case .destinationInline(let drivers, let r):
+                anonymousCount += 1
+                let name = "#anon-destination\(anonymousCount)"
+                destinationDefs[name] = (drivers, r)
+                for d in try destinationIndices(named: name, at: r) { elements.append(.destination(d)) }
+            case .log(let child):
+                pendingGroup.append(try buildPath(child, topLevel: false))
+            }
+        }
+        flushGroup()
+        let flags = Set(l.flags)
+        return LogPath(elements: elements, sources: sources,
+                       isFinal: flags.contains("final"), isFallback: flags.contains("fallback"),
+                       isCatchall: flags.contains("catchall") || flags.contains("catch-all"),
+                       flowControl: flags.contains("flow-control"))
+    }
+
+    private func compileFilter(_ expr: FilterExpr, at r: SourceRange) throws(ConfigError) -> CompiledFilter {
+        do {
+            return try filterCompiler.compile(expr)
+        } catch {
+            throw errors.error(error.message, at: error.range ?? r)
+        }
+    }
+
+    private func checkEmpty(_ body: [OptionNode], kind: String) throws(ConfigError) {
+        if let first = body.first {
+            throw errors.error("Unknown \(kind) driver '\(first.rawName)'", at: first.range)
+        }
+    }
+
+    /// The index of a source statement, creating its drivers on first use.
+    func sourceIndex(named name: String, at r: SourceRange) throws(ConfigError) -> Int {
+        if let i = sourceIndexByName[name] { return i }
+        guard let (drivers, _) = sourceDefs[name] else {
+            throw errors.error("Reference to undefined source '\(name)'", at: r)
+        }
+        let ctx = BuildContext(globals: globals, errors: errors, statementName: name, templates: templates)
+        var built: [(driver: any SourceDriver, options: SourceOptions)] = []
+        for node in drivers {
+            guard let factory = registry.sources[node.name] else {
+                let known = registry.sources.keys.sorted().joined(separator: ", ")
+                throw errors.error("Unknown source driver '\(node.rawName)'; known drivers: \(known)", at: node.range)
+            }
+            let reader = OptionReader(node, kind: "source", errors: errors)
+            let driver = try factory(reader, ctx)
+            let options = try readSourceOptions(reader)
+            try reader.finish(allowPositional: 0)
+            built.append((driver, options))
+        }
+        let i = builtSources.count
+        builtSources.append((name, built))
+        sourceIndexByName[name] = i
+        return i
+    }
+
+    /// The options every source takes.
+    func readSourceOptions(_ reader: OptionReader) throws(ConfigError) -> SourceOptions {
+        var o = SourceOptions()
+        o.logIWSize = try reader.int("log-iw-size") ?? globals.logIWSize
+        o.keepHostname = try reader.bool("keep-hostname")
+        o.chainHostnames = try reader.bool("chain-hostnames")
+        o.tags = try reader.strings("tags") ?? []
+        o.hostOverride = try reader.string("host-override")
+        o.programOverride = try reader.string("program-override")
+        if let f = reader.take("default-facility") {
+            let t = try OptionReader.string(f, errors: errors)
+            guard let n = SyslogPriority.facility(named: t) else {
+                throw errors.error("Unknown facility '\(t)'", at: f.range)
+            }
+            o.defaultFacility = n
+        }
+        for name in ["default-severity", "default-level", "default-priority"] {
+            if let s = reader.take(name) {
+                let t = try OptionReader.string(s, errors: errors)
+                guard let n = SyslogPriority.severity(named: t) else {
+                    throw errors.error("Unknown severity '\(t)'", at: s.range)
+                }
+                o.defaultSeverity = n
+            }
+        }
+        o.logMsgSize = try reader.int("log-msg-size")
+        o.flags = try reader.strings("flags") ?? []
+        for accepted in ["keep-timestamp", "use-dns", "use-fqdn", "dns-cache", "normalize-hostnames",
+                         "time-zone", "encoding", "format", "log-fetch-limit", "log-prefix", "pad-size",
+                         "optional", "follow-freq", "hook-commands", "internal", "persist-name"] {
+            _ = reader.take(accepted)
+        }
+        return o
+    }
+
+    /// The destination indices of a destination statement, creating them on first use.
+    func destinationIndices(named name: String, at r: SourceRange) throws(ConfigError) -> [Int] {
+        if let d = destinationIndicesByName[name] { return d }
+        guard let (drivers, _) = destinationDefs[name] else {
+            throw errors.error("Reference to undefined destination '\(name)'", at: r)
+        }
+        let ctx = BuildContext(globals: globals, errors: errors, statementName: name, templates: templates)
+        var indices: [Int] = []
+        for node in drivers {
+            guard let factory = registry.destinations[node.name] else {
+                let known = registry.destinations.keys.sorted().joined(separator: ", ")
+                throw errors.error("Unknown destination driver '\(node.rawName)'; known drivers: \(known)", at: node.range)
+            }
+            let reader = OptionReader(node, kind: "destination", errors: errors)
+            var spec = try factory(reader, ctx)
+            if let p = try reader.string("persist-name") { spec.persistName = p }
+            if let f = try reader.int("log-fifo-size") { spec.fifoSize = f }
+            if let t = try reader.double("time-reopen") { spec.timeReopen = t }
+            try reader.finish()
+            let queue = queueProvider(spec.persistName, spec.fifoSize)
+            indices.append(builtDestinations.count)
+            builtDestinations.append(Destination(spec: spec, statementName: name, queue: queue))
+        }
+        destinationIndicesByName[name] = indices
+        return indices
+    }
+}

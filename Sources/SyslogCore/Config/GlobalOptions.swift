@@ -1,0 +1,47 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import SyslogTemplates
+
+/// The global `options { … };` of a configuration, with syslog-ng's defaults.
+public struct GlobalOptions: Sendable {
+    public var keepHostname = false
+    public var chainHostnames = false
+    public var logFifoSize = 10000
+    public var logIWSize = 100
+    public var logMsgSize = 65536
+    public var timeReopen = 60.0
+    public var flushLines = 100
+    public var tsFormat: TimestampFormat = .rfc3164
+    public var fracDigits = 0
+    /// `send-time-zone()`/`time-zone()`: offset in seconds to render timestamps in.
+    public var sendTimeZone: Int32? = nil
+    public var createDirs = false
+    public var dirPerm: Int = 0o700
+    public var perm: Int = 0o600
+    public var statsFreq = 600
+    public var statsLevel = 0
+    public var useFQDN = false
+    /// The local host name (`$LOGHOST`, `$HOST` of local messages).
+    public var localHostname: String = GlobalOptions.hostname()
+
+    public init() {}
+
+    /// Template options derived from the globals.
+    public var templateOptions: TemplateOptions {
+        var t = TemplateOptions()
+        t.tsFormat = tsFormat
+        t.fracDigits = fracDigits
+        t.timeZone = sendTimeZone
+        t.localHostname = localHostname
+        return t
+    }
+
+    /// The short host name of this machine.
+    public static func hostname() -> String {
+        var buf = [CChar](repeating: 0, count: 256)
+        guard gethostname(&buf, 255) == 0 else { return "localhost" }
+        let full = String(decoding: buf.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        return full.split(separator: ".").first.map(String.init) ?? full
+    }
+}

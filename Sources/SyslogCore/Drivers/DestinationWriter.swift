@@ -1,0 +1,35 @@
+import SyslogMessage
+
+/// What a destination driver does with messages; the pipeline's worker thread calls it.
+///
+/// - Note: All methods are called on the destination's worker thread only.
+public protocol DestinationWriter: AnyObject {
+    /// Writes `batch` in order. Returns how many leading messages were written; fewer than
+    /// `batch.count` means the rest failed and will be retried after `time-reopen`.
+    func write(_ batch: ArraySlice<QueuedMessage>) -> Int
+    /// Closes files/connections (end of this configuration's run).
+    func close()
+}
+
+/// A parsed destination driver: what it is called and how to make its writer.
+public struct DestinationSpec: Sendable {
+    /// The `driver` name for messages: e.g. `file`.
+    public var driverName: String
+    /// Identifies the queue across reloads.
+    public var persistName: String
+    /// The queue bound (`log-fifo-size`).
+    public var fifoSize: Int
+    /// Seconds to wait before retrying after an error (`time-reopen`).
+    public var timeReopen: Double
+    /// Makes the writer; called on the destination's worker thread.
+    public var makeWriter: @Sendable () -> any DestinationWriter
+
+    public init(driverName: String, persistName: String, fifoSize: Int, timeReopen: Double,
+                makeWriter: @escaping @Sendable () -> any DestinationWriter) {
+        self.driverName = driverName
+        self.persistName = persistName
+        self.fifoSize = fifoSize
+        self.timeReopen = timeReopen
+        self.makeWriter = makeWriter
+    }
+}

@@ -1,0 +1,33 @@
+import SyslogConfig
+import SyslogTemplates
+
+/// Everything a driver factory may need while the configuration is built.
+public struct BuildContext {
+    public let globals: GlobalOptions
+    public let errors: ConfigErrorFactory
+    /// The enclosing `source`/`destination` statement name.
+    public let statementName: String
+    /// Resolves `template(…)` options: a named template or template text.
+    public let templates: TemplateResolver
+}
+
+/// Makes a source driver from its config node.
+public typealias SourceFactory = (OptionReader, BuildContext) throws(ConfigError) -> any SourceDriver
+/// Makes a destination spec from its config node.
+public typealias DestinationFactory = (OptionReader, BuildContext) throws(ConfigError) -> DestinationSpec
+
+/// The drivers the daemon knows, by config name.
+public final class DriverRegistry {
+    public private(set) var sources: [String: SourceFactory] = [:]
+    public private(set) var destinations: [String: DestinationFactory] = [:]
+
+    public init() {}
+
+    public func registerSource(_ name: String, _ factory: @escaping SourceFactory) {
+        sources[name] = factory
+    }
+
+    public func registerDestination(_ name: String, _ factory: @escaping DestinationFactory) {
+        destinations[name] = factory
+    }
+}

@@ -1,0 +1,31 @@
+import SyslogMessage
+
+/// A running source driver (`internal()`, `stdin()`, `example-msg-generator()`, later `python()`).
+///
+/// The pipeline calls `start` once with the poster the driver must use from its own thread,
+/// then `requestStop` and `join` at shutdown or reload.
+public protocol SourceDriver: AnyObject, Sendable {
+    /// The driver name as written in the config, e.g. `stdin`.
+    var driverName: String { get }
+    /// Starts producing; messages go through `poster` from the driver's own thread.
+    func start(_ poster: SourcePoster)
+    /// Asks the driver to stop producing (called from the control thread).
+    func requestStop()
+    /// Waits until the driver's thread has ended.
+    func join()
+}
+
+/// Options every source driver takes (syslog-ng's source options).
+public struct SourceOptions: Sendable {
+    public var logIWSize = 100
+    public var keepHostname: Bool? = nil
+    public var chainHostnames: Bool? = nil
+    public var tags: [String] = []
+    public var hostOverride: String? = nil
+    public var programOverride: String? = nil
+    public var defaultFacility: Int? = nil
+    public var defaultSeverity: Int? = nil
+    public var logMsgSize: Int? = nil
+    public var flags: [String] = []
+    public init() {}
+}

@@ -1,0 +1,101 @@
+import Synchronization
+import SyslogMessage
+
+/// A running destination: its queue, its worker thread and its writer.
+public final class Destination: @unchecked Sendable {
+    // Invariant for @unchecked Sendable: `thread` is set by `start` and read by `stop` on the
+    // control thread only; everything the worker touches is its own or atomic.
+    public let spec: DestinationSpec
+    /// The statement name, e.g. `d_file`.
+    public let statementName: String
+    public let queue: DestinationQueue
+    private var thread: OSThread?
+    private let stopRequested = Atomic<Bool>(false)
+    private let drainOnStop = Atomic<Bool>(true)
+    /// Messages written.
+    public let written = Atomic<Int>(0)
+    /// Set while the writer is failing.
+    public let failing = Atomic<Bool>(false)
+
+    /// The largest batch handed to the writer at once.
+    static let batchSize = 1024
+
+    public init(spec: DestinationSpec, statementName: String, queue: DestinationQueue) {
+        self.spec = spec
+        self.statementName = statementName
+        self.queue = queue
+    }
+
+    public func start() {
+        let name = "dst:" + statementName
+        thread = OSThread.start(name: name) { [self] in run() }
+    }
+
+    /// Stops the worker. With `drain`, it first writes what is queued (unless the writer is
+    /// failing); without, unwritten messages stay in the queue for the next configuration.
+    public func stop(drain: Bool) {
+        drainOnStop.store(drain, ordering: .relaxed)
+        stopRequested.store(true, ordering: .sequentiallyConsistent)
+        queue.wake()
+        thread?.join()
+        thread = nil
+    }
+
+    private func run() {
+        let writer = spec.makeWriter()
+        defer { writer.close() }
+        while true {
+            let stopping = stopRequested.load(ordering: .sequentiallyConsistent)
+            if stopping && !drainOnStop.load(ordering: .relaxed) { break }
+            let batch = queue.take(max: Destination.batchSize, timeout: stopping ? 0 : 1.0)
+            if batch.isEmpty {
+                if stopping { break }
+                continue
+            }
+            var done = 0
+            while done < batch.count {
+                let n = writer.write(batch[done...])
+                finish(batch[done..<(done + n)])
+                done += n
+                if done < batch.count {
+                    failing.store(true, ordering: .relaxed)
+                    if !sleepBeforeRetry() {
+                        queue.pushFront(Array(batch[done...]))
+                        return
+                    }
+                } else {
+                    failing.store(false, ordering: .relaxed)
+                }
+            }
+        }
+    }
+
+    private func finish(_ written: ArraySlice<QueuedMessage>) {
+        guard !written.isEmpty else { return }
+        self.written.add(written.count, ordering: .relaxed)
+        for q in written where q.flowControlled {
+            q.message.acknowledge()
+        }
+    }
+
+    /// Waits `time-reopen` seconds; false when a stop arrived meanwhile.
+    private func sleepBeforeRetry() -> Bool {
+        let deadline = monotonicSeconds() + spec.timeReopen
+        while monotonicSeconds() < deadline {
+            if stopRequested.load(ordering: .sequentiallyConsistent) { return false }
+            sleepSeconds(min(0.05, max(0, deadline - monotonicSeconds())))
+        }
+        return !stopRequested.load(ordering: .sequentiallyConsistent)
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Sleeps the calling thread.
+public func sleepSeconds(_ s: Double) {
+    guard s > 0 else { return }
+    var ts = timespec(tv_sec: Int(s), tv_nsec: Int((s - Double(Int(s))) * 1e9))
+    nanosleep(&ts, nil)
+}

@@ -1,0 +1,79 @@
+import SyslogFilters
+import SyslogMessage
+
+/// A compiled `log { … };` statement.
+public final class LogPath: Sendable {
+    public enum Element: Sendable {
+        case filter(CompiledFilter)
+        /// Index into ``Pipeline/destinations``.
+        case destination(Int)
+        /// Consecutive embedded `log { … };` statements, routed as siblings.
+        case group([LogPath])
+    }
+
+    public let elements: [Element]
+    /// Indices of the source statements this (top-level) path takes messages from.
+    public let sources: Set<Int>
+    public let isFinal: Bool
+    public let isFallback: Bool
+    public let isCatchall: Bool
+    /// Destinations of this path (and embedded ones) acknowledge only after writing.
+    public let flowControl: Bool
+
+    public init(elements: [Element], sources: Set<Int>, isFinal: Bool, isFallback: Bool,
+                isCatchall: Bool, flowControl: Bool) {
+        self.elements = elements
+        self.sources = sources
+        self.isFinal = isFinal
+        self.isFallback = isFallback
+        self.isCatchall = isCatchall
+        self.flowControl = flowControl
+    }
+
+    /// Runs the message through this path. Returns whether it matched (got past every filter).
+    @inline(__always)
+    func process(_ msg: LogMessage, flowControl inherited: Bool,
+                 into pending: inout [[QueuedMessage]], count: inout Int) -> Bool {
+        let fc = inherited || flowControl
+        for el in elements {
+            switch el {
+            case .filter(let f):
+                if !f.matches(msg) { return false }
+            case .destination(let d):
+                if fc { msg.retainAck() }
+                pending[d].append(QueuedMessage(msg, flowControlled: fc))
+                count += 1
+            case .group(let children):
+                _ = LogPath.route(children, msg, sourceIndex: nil, flowControl: fc,
+                                  into: &pending, count: &count)
+            }
+        }
+        return true
+    }
+
+    /// Routes through sibling paths: in order, stopping after a matching `final` one; the
+    /// `fallback` ones only get messages no other sibling matched.
+    static func route(_ paths: [LogPath], _ msg: LogMessage, sourceIndex: Int?, flowControl: Bool,
+                      into pending: inout [[QueuedMessage]], count: inout Int) -> Bool {
+        var matched = false
+        var hasFallback = false
+        for p in paths {
+            if p.isFallback { hasFallback = true; continue }
+            if let s = sourceIndex, !p.isCatchall, !p.sources.contains(s) { continue }
+            if p.process(msg, flowControl: flowControl, into: &pending, count: &count) {
+                matched = true
+                if p.isFinal { return true }
+            }
+        }
+        if !matched && hasFallback {
+            for p in paths where p.isFallback {
+                if let s = sourceIndex, !p.isCatchall, !p.sources.contains(s) { continue }
+                if p.process(msg, flowControl: flowControl, into: &pending, count: &count) {
+                    matched = true
+                    if p.isFinal { return true }
+                }
+            }
+        }
+        return matched
+    }
+}

@@ -1,0 +1,96 @@
+import SyslogMessage
+
+/// One configuration generation, built and ready to run: its sources, destinations and log
+/// paths. A reload builds a new one and hands the destination queues over by persist name.
+public final class Pipeline: @unchecked Sendable {
+    // Invariant for @unchecked Sendable: `posters` and `started` are written only on the control
+    // thread (start/stop); sources read immutable routing state.
+    public let globals: GlobalOptions
+    public let destinations: [Destination]
+    /// Source statements: name and drivers (index = source index for routing).
+    public let sources: [(name: String, drivers: [(driver: any SourceDriver, options: SourceOptions)])]
+    public let paths: [LogPath]
+    /// The `python { … }` blocks of the configuration, in order (used by the Python issue).
+    public let pythonBlocks: [String]
+    private var posters: [SourcePoster] = []
+    private var running = false
+
+    public init(globals: GlobalOptions, destinations: [Destination],
+                sources: [(name: String, drivers: [(driver: any SourceDriver, options: SourceOptions)])],
+                paths: [LogPath], pythonBlocks: [String] = []) {
+        self.globals = globals
+        self.destinations = destinations
+        self.sources = sources
+        self.paths = paths
+        self.pythonBlocks = pythonBlocks
+    }
+
+    /// Routes one message from source statement `sourceIndex` into per-destination batches.
+    @inline(__always)
+    func route(_ msg: LogMessage, sourceIndex: Int, into pending: inout [[QueuedMessage]],
+               count: inout Int) {
+        _ = LogPath.route(paths, msg, sourceIndex: sourceIndex, flowControl: false,
+                          into: &pending, count: &count)
+    }
+
+    /// Checks what must hold before anything starts (syslog-ng's init phase): persist names
+    /// are unique. Throws the error that makes the daemon exit with 2 (or a reload revert).
+    public func initialize() throws(PipelineInitError) {
+        var seen = Set<String>()
+        for d in destinations {
+            if !seen.insert(d.spec.persistName).inserted {
+                throw PipelineInitError(message: "Error checking the uniqueness of the persist names, please override it with persist-name option. Shutting down.",
+                                        pairs: [("persist_name", d.spec.persistName), ("driver", d.statementName)])
+            }
+        }
+    }
+
+    /// Starts destinations first, then sources.
+    public func start() {
+        guard !running else { return }
+        running = true
+        for d in destinations { d.start() }
+        for (i, s) in sources.enumerated() {
+            for (driver, options) in s.drivers {
+                let p = SourcePoster(pipeline: self, sourceIndex: i, sourceName: s.name, options: options)
+                posters.append(p)
+                driver.start(p)
+            }
+        }
+    }
+
+    /// Stops sources: asks every driver to stop, wakes posters blocked on a window, waits for
+    /// their threads. Messages already posted stay queued.
+    public func stopSources() {
+        for s in sources { for (d, _) in s.drivers { d.requestStop() } }
+        for p in posters { p.window.stop() }
+        for s in sources { for (d, _) in s.drivers { d.join() } }
+        posters.removeAll()
+    }
+
+    /// Stops destination workers; with `drain`, after writing what is queued.
+    public func stopDestinations(drain: Bool) {
+        for d in destinations { d.stop(drain: drain) }
+        running = false
+    }
+
+    /// Total messages dropped by full queues.
+    public var droppedTotal: Int {
+        destinations.reduce(0) { $0 + $1.queue.dropped.load(ordering: .relaxed) }
+    }
+}
+
+/// A configuration that parsed but cannot start (exit code 2 at start-up, revert on reload).
+public struct PipelineInitError: Error, CustomStringConvertible {
+    public var message: String
+    public var pairs: [(String, String)]
+
+    public init(message: String, pairs: [(String, String)] = []) {
+        self.message = message
+        self.pairs = pairs
+    }
+
+    public var description: String {
+        pairs.isEmpty ? message : message + "; " + pairs.map { "\($0.0)='\($0.1)'" }.joined(separator: ", ")
+    }
+}

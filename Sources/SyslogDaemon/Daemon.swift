@@ -1,0 +1,158 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import SyslogConfig
+import SyslogCore
+import SyslogFile
+import SyslogMessage
+import SyslogPython
+
+/// The daemon: loads the configuration, runs the pipeline, and handles SIGHUP (reload) and
+/// SIGTERM/SIGINT (shutdown) on the main thread.
+public final class Daemon {
+    public static let version = "0.1.0"
+    /// The syslog-ng configuration version this daemon speaks.
+    public static let configVersion = "4.8"
+
+    /// Exit codes, as syslog-ng's.
+    public enum ExitCode: Int32 {
+        case ok = 0, configError = 1, initError = 2
+    }
+
+    let options: CommandLineOptions
+    let registry: DriverRegistry
+    /// Destination queues by persist name, kept across reloads.
+    var queues: [String: DestinationQueue] = [:]
+    var current: (config: ConfigFile, pipeline: Pipeline)?
+    var persist: PersistFile
+
+    public init(options: CommandLineOptions) {
+        self.options = options
+        self.registry = Daemon.makeRegistry()
+        self.persist = PersistFile(path: options.persistFile)
+    }
+
+    /// Every driver the daemon knows.
+    public static func makeRegistry() -> DriverRegistry {
+        let r = DriverRegistry()
+        InternalSource.register(in: r)
+        ExampleMsgGenerator.register(in: r)
+        FileDrivers.register(in: r)
+        return r
+    }
+
+    /// Runs the daemon to completion and returns the process exit code.
+    public func run() -> Int32 {
+        LocalZone.initialize()
+        var s = InternalLog.Settings()
+        s.toStderr = options.stderr
+        s.verbose = options.verbose
+        s.debug = options.debug
+        s.trace = options.trace
+        InternalLog.shared.settings = s
+
+        let config: ConfigFile
+        let pipeline: Pipeline
+        switch load(options.configFile) {
+        case .failure(let message):
+            StandardError.write(message.text + "\n")
+            return ExitCode.configError.rawValue
+        case .success(let (c, p)):
+            config = c
+            pipeline = p
+        }
+        if options.syntaxOnly { return ExitCode.ok.rawValue }
+        do {
+            try pipeline.initialize()
+        } catch {
+            InternalLog.shared.error(error.message, error.pairs)
+            InternalLog.shared.error("Error initializing message pipeline")
+            return ExitCode.initError.rawValue
+        }
+        var notifyParent: Int32 = -1
+        if !options.foreground {
+            switch Daemonizer.detach() {
+            case .parent(let code): return code
+            case .child(let fd): notifyParent = fd
+            case .failed(let err):
+                StandardError.write("Error forking into the background: \(err)\n")
+                return ExitCode.initError.rawValue
+            }
+        }
+        SignalWaiter.blockSignals()
+        if let p = options.pidFile { PidFile(path: p).write() }
+        let runID = persist.nextRunID()
+        persist.save()
+        pipeline.start()
+        current = (config, pipeline)
+        InternalLog.shared.notice("syslog-ng starting up", [("version", Daemon.version)])
+        InternalLog.shared.debug("Run id", [("run_id", String(runID))])
+        if notifyParent >= 0 { Daemonizer.reportStarted(notifyParent) }
+
+        while true {
+            switch SignalWaiter.wait(seconds: 1) {
+            case .terminate:
+                shutdown()
+                return ExitCode.ok.rawValue
+            case .reload:
+                reload()
+            case .timeout:
+                continue
+            }
+        }
+    }
+
+    /// Loads and builds a configuration file; the failure is the full error text.
+    func load(_ path: String) -> Result<(ConfigFile, Pipeline), LoadFailure> {
+        let config: ConfigFile
+        do {
+            config = try ConfigLoader().load(path: path)
+        } catch {
+            return .failure(LoadFailure(error.description))
+        }
+        for w in config.warnings { InternalLog.shared.warning(w) }
+        return build(config).map { (config, $0) }
+    }
+
+    /// Builds a pipeline from a parsed configuration, adopting existing queues.
+    func build(_ config: ConfigFile) -> Result<Pipeline, LoadFailure> {
+        let builder = ConfigBuilder(config: config, registry: registry) { [self] name, size in
+            if let q = queues[name] {
+                q.setCapacity(size)
+                return q
+            }
+            let q = DestinationQueue(persistName: name, capacity: size)
+            queues[name] = q
+            return q
+        }
+        do {
+            return .success(try builder.build())
+        } catch {
+            return .failure(LoadFailure(error.description))
+        }
+    }
+
+    /// SIGTERM/SIGINT: sources stop first, destinations drain, then exit.
+    func shutdown() {
+        InternalLog.shared.notice("syslog-ng shutting down", [("version", Daemon.version)])
+        if let (_, p) = current {
+            p.stopSources()
+            p.stopDestinations(drain: true)
+        }
+        current = nil
+        persist.save()
+        if let p = options.pidFile { PidFile(path: p).remove() }
+    }
+
+    /// Forgets queues no configuration uses any more.
+    func pruneQueues(keeping pipeline: Pipeline) {
+        let used = Set(pipeline.destinations.map { $0.spec.persistName })
+        queues = queues.filter { used.contains($0.key) }
+    }
+}
+
+/// Why a configuration could not be loaded: the complete text to print or log.
+struct LoadFailure: Error {
+    let text: String
+    init(_ text: String) { self.text = text }
+}

@@ -1,0 +1,82 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import SyslogCore
+
+/// The pid file (`-p`).
+struct PidFile {
+    let path: String
+
+    func write() {
+        let text = "\(getpid())\n"
+        if !writeAtomically(path, text) {
+            InternalLog.shared.error("Error creating pid file", [("file", path), ("error", lastError())])
+        }
+    }
+
+    func remove() { unlink(path) }
+}
+
+/// The persist file (`-R`): daemon state kept across restarts. syslog-ng keeps a binary
+/// store; ours is `key=value` lines. It holds the run id, incremented on every start.
+struct PersistFile {
+    let path: String
+    var values: [String: String] = [:]
+
+    init(path: String) {
+        self.path = path
+        if let text = readFile(path) {
+            for line in text.split(separator: "\n") where !line.hasPrefix("#") {
+                let kv = line.split(separator: "=", maxSplits: 1)
+                if kv.count == 2 { values[String(kv[0])] = String(kv[1]) }
+            }
+        }
+    }
+
+    /// Increments and returns `run_id`.
+    mutating func nextRunID() -> Int {
+        let id = (Int(values["run_id"] ?? "") ?? 0) + 1
+        values["run_id"] = String(id)
+        return id
+    }
+
+    func save() {
+        var text = "# syslog-swift persist file; do not edit while the daemon runs\n"
+        for k in values.keys.sorted() { text += "\(k)=\(values[k] ?? "")\n" }
+        if !writeAtomically(path, text) {
+            InternalLog.shared.error("Error writing persist file", [("filename", path), ("error", lastError())])
+        }
+    }
+}
+
+func lastError() -> String { String(cString: strerror(errno)) }
+
+/// Writes `text` to `path` through a temporary file and rename.
+func writeAtomically(_ path: String, _ text: String) -> Bool {
+    let tmp = path + ".tmp"
+    let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+    guard fd >= 0 else { return false }
+    var ok = true
+    var t = text
+    t.withUTF8 { buf in
+        if Glibc.write(fd, buf.baseAddress, buf.count) != buf.count { ok = false }
+    }
+    close(fd)
+    guard ok, rename(tmp, path) == 0 else { unlink(tmp); return false }
+    return true
+}
+
+/// The whole file as text, or nil.
+func readFile(_ path: String) -> String? {
+    let fd = open(path, O_RDONLY | O_CLOEXEC)
+    guard fd >= 0 else { return nil }
+    defer { close(fd) }
+    var out: [UInt8] = []
+    var buf = [UInt8](repeating: 0, count: 8192)
+    while true {
+        let n = buf.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+        if n <= 0 { break }
+        out.append(contentsOf: buf[0..<n])
+    }
+    return String(decoding: out, as: UTF8.self)
+}

@@ -1,0 +1,118 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Synchronization
+import SyslogConfig
+import SyslogCore
+import SyslogMessage
+
+/// `stdin()`: reads lines from standard input, parses them as BSD syslog (unless
+/// `flags(no-parse)`), and — as syslog-ng — stops the daemon when input ends.
+public final class StdinSource: SourceDriver, @unchecked Sendable {
+    // Invariant for @unchecked Sendable: configuration is immutable; `thread` is touched by the
+    // control thread only; `stopRequested` is atomic.
+    public let driverName = "stdin"
+    let fd: Int32
+    let parse: Bool
+    let maxSize: Int
+    let exitOnEOF: Bool
+    private let stopRequested = Atomic<Bool>(false)
+    private var thread: OSThread?
+    /// Lines longer than `log-msg-size`.
+    public let truncated = Atomic<Int>(0)
+    /// A partial line read by a stopped instance (reload), continued by the next one.
+    private static let carry = Mutex<[Int32: [UInt8]]>([:])
+
+    init(fd: Int32, parse: Bool, maxSize: Int, exitOnEOF: Bool) {
+        self.fd = fd
+        self.parse = parse
+        self.maxSize = maxSize
+        self.exitOnEOF = exitOnEOF
+    }
+
+    public func start(_ poster: SourcePoster) {
+        thread = OSThread.start(name: "src:stdin") { [self] in run(poster) }
+    }
+
+    private func run(_ poster: SourcePoster) {
+        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+        var line: [UInt8] = StdinSource.carry.withLock { $0.removeValue(forKey: fd) } ?? []
+        var discarding = false
+        var eof = false
+        while !stopRequested.load(ordering: .relaxed) {
+            var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            let pr = poll(&pfd, 1, 100)
+            if pr == 0 { poster.closeBatch(); continue }
+            if pr < 0 { if errno == EINTR { continue }; break }
+            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if n < 0 { if errno == EINTR || errno == EAGAIN { continue }; break }
+            if n == 0 { eof = true; break }
+            for k in 0..<n {
+                let b = chunk[k]
+                if b == UInt8(ascii: "\n") {
+                    if !discarding { emit(line, poster) }
+                    line.removeAll(keepingCapacity: true)
+                    discarding = false
+                } else if !discarding {
+                    line.append(b)
+                    if line.count >= maxSize {
+                        truncated.add(1, ordering: .relaxed)
+                        InternalLog.shared.warning("Input is longer than log-msg-size, truncating",
+                                                   [("log_msg_size", String(maxSize)), ("driver", "stdin")])
+                        emit(line, poster)
+                        line.removeAll(keepingCapacity: true)
+                        discarding = true
+                    }
+                }
+            }
+            poster.closeBatch()
+        }
+        if !line.isEmpty && !discarding {
+            if eof {
+                emit(line, poster)
+            } else {
+                let partial = line
+                StdinSource.carry.withLock { $0[fd] = partial }
+            }
+        }
+        poster.closeBatch()
+        if eof && exitOnEOF && !stopRequested.load(ordering: .relaxed) {
+            InternalLog.shared.notice("EOF occurred while reading stdin, stopping", [("fd", String(fd))])
+            kill(getpid(), SIGTERM)
+        }
+    }
+
+    private func emit(_ raw: [UInt8], _ poster: SourcePoster) {
+        var bytes = raw
+        if bytes.last == UInt8(ascii: "\r") { bytes.removeLast() }
+        let msg = LogMessage()
+        msg.rawSize = raw.count
+        if parse {
+            SyslogParser.parseRFC3164(bytes, into: msg)
+        } else {
+            msg[.message] = .string(String(decoding: bytes, as: UTF8.self))
+        }
+        poster.post(msg)
+    }
+
+    public func requestStop() { stopRequested.store(true, ordering: .relaxed) }
+
+    public func join() {
+        thread?.join()
+        thread = nil
+    }
+
+    static func register(in registry: DriverRegistry) {
+        registry.registerSource("stdin") { (reader, ctx) throws(ConfigError) in
+            var parse = true
+            if let f = reader.node.options.first(where: { $0.name == "flags" }) {
+                let flags = try OptionReader.strings(f, errors: ctx.errors)
+                parse = !flags.contains("no-parse")
+            }
+            let size = reader.node.options.first(where: { $0.name == "log-msg-size" })
+            let maxSize = try size.map { o throws(ConfigError) in try OptionReader.int(o, errors: ctx.errors) }
+                ?? ctx.globals.logMsgSize
+            return StdinSource(fd: 0, parse: parse, maxSize: maxSize, exitOnEOF: true)
+        }
+    }
+}

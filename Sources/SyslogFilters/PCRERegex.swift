@@ -1,0 +1,90 @@
+import CPCRE2
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One PCRE2 match-data block per thread, shared by every regex (we only need to know
+/// whether a match exists, so a one-pair ovector suffices). Freed when the thread exits.
+private let matchDataKey: pthread_key_t = {
+    var key = pthread_key_t()
+    pthread_key_create(&key) { raw in
+        if let raw { pcre2_match_data_free_8(OpaquePointer(raw)) }
+    }
+    return key
+}()
+
+/// A compiled PCRE2 pattern (JIT-compiled when the library supports it).
+///
+/// - Note: `@unchecked Sendable`: the compiled code is never modified after `init`, and PCRE2
+///   allows one compiled pattern to be matched from several threads at once as long as each
+///   thread has its own match data, which ``matches(_:)`` takes from a per-thread slot.
+final class PCRERegex: @unchecked Sendable {
+    private let code: OpaquePointer
+    /// The pattern as written, for diagnostics.
+    let pattern: String
+    /// Whether JIT compilation succeeded.
+    let isJIT: Bool
+
+    /// Compiles `pattern`; `caseless` adds PCRE2_CASELESS, `utf` PCRE2_UTF, `ucp` PCRE2_UCP.
+    init(_ pattern: String, caseless: Bool, utf: Bool, ucp: Bool, jit: Bool) throws(FilterError) {
+        var options: UInt32 = 0
+        if caseless { options |= UInt32(PCRE2_CASELESS) }
+        if utf { options |= UInt32(PCRE2_UTF) }
+        if ucp { options |= UInt32(PCRE2_UCP) }
+        var errorCode: Int32 = 0
+        var errorOffset = 0
+        var source = pattern
+        let compiled: OpaquePointer? = source.withUTF8 { buf in
+            var empty: UInt8 = 0
+            guard let base = buf.baseAddress else {
+                return pcre2_compile_8(&empty, 0, options, &errorCode, &errorOffset, nil)
+            }
+            return pcre2_compile_8(base, buf.count, options, &errorCode, &errorOffset, nil)
+        }
+        guard let compiled else {
+            let reason = PCRERegex.errorMessage(errorCode)
+            throw FilterError("Error compiling regular expression '\(pattern)': \(reason) at offset \(errorOffset)")
+        }
+        code = compiled
+        self.pattern = pattern
+        isJIT = jit && pcre2_jit_compile_8(compiled, UInt32(PCRE2_JIT_COMPLETE)) == 0
+    }
+
+    deinit {
+        pcre2_code_free_8(code)
+    }
+
+    /// The text PCRE2 gives for an error code.
+    static func errorMessage(_ code: Int32) -> String {
+        var buffer = [UInt8](repeating: 0, count: 256)
+        let n = buffer.withUnsafeMutableBufferPointer { b -> Int32 in
+            guard let base = b.baseAddress else { return -1 }
+            return pcre2_get_error_message_8(code, base, b.count)
+        }
+        if n < 0 { return "error \(code)" }
+        return String(decoding: buffer[0..<Int(n)], as: UTF8.self)
+    }
+
+    /// This thread's match data, created on first use.
+    @inline(__always)
+    private static func threadMatchData() -> OpaquePointer? {
+        if let raw = pthread_getspecific(matchDataKey) { return OpaquePointer(raw) }
+        guard let md = pcre2_match_data_create_8(1, nil) else { return nil }
+        pthread_setspecific(matchDataKey, UnsafeRawPointer(md))
+        return md
+    }
+
+    /// Whether the pattern matches anywhere in `subject`. Match errors (e.g. invalid UTF-8
+    /// under `flags(utf8)`) count as no match.
+    func matches(_ subject: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let md = PCRERegex.threadMatchData() else { return false }
+        let rc: Int32
+        if let base = subject.baseAddress {
+            rc = pcre2_match_8(code, base, subject.count, 0, 0, md, nil)
+        } else {
+            var empty: UInt8 = 0
+            rc = pcre2_match_8(code, &empty, 0, 0, 0, md, nil)
+        }
+        return rc >= 0
+    }
+}

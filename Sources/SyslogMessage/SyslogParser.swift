@@ -1,0 +1,201 @@
+/// Parses syslog lines into a ``LogMessage``: RFC 3164 (BSD) with syslog-ng's tolerance for
+/// missing parts, which is what `stdin()`, `file()` sources and network sources use by default.
+public enum SyslogParser {
+    static let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
+    /// Fills `msg` from a BSD syslog line: optional `<PRI>`, optional timestamp (then an optional
+    /// host name), program with optional `[pid]` and `:`, and the message.
+    /// - Parameter now: the reference time for the year of BSD timestamps.
+    public static func parseRFC3164(_ line: [UInt8], into msg: LogMessage, now: LogStamp = .now()) {
+        var i = 0
+        let n = line.count
+        // <PRI>
+        if n > 2, line[0] == UInt8(ascii: "<") {
+            var j = 1
+            var v = 0
+            while j < n, j < 5, isDigit(line[j]) { v = v * 10 + Int(line[j] - 48); j += 1 }
+            if j > 1, j < n, line[j] == UInt8(ascii: ">"), v < 192 {
+                msg.pri = UInt16(v)
+                i = j + 1
+            }
+        }
+        // Timestamp
+        var hadStamp = false
+        if let (stamp, len) = parseBSDStamp(line, at: i, now: now) {
+            msg.stamp = stamp
+            i += len
+            hadStamp = true
+        } else if let (stamp, len) = parseISOStamp(line, at: i) {
+            msg.stamp = stamp
+            i += len
+            hadStamp = true
+        }
+        if hadStamp {
+            while i < n, line[i] == UInt8(ascii: " ") { i += 1 }
+            // Host name: a word followed by a space, not a program header.
+            var j = i
+            while j < n, line[j] != UInt8(ascii: " "), line[j] != UInt8(ascii: "["),
+                  line[j] != UInt8(ascii: ":") || (j + 1 < n && line[j + 1] != UInt8(ascii: " ")) {
+                j += 1
+            }
+            if j > i, j < n, line[j] == UInt8(ascii: " "), isHostname(line[i..<j]) {
+                msg.set(.host, String(decoding: line[i..<j], as: UTF8.self))
+                i = j + 1
+            }
+        }
+        parseProgram(line, from: i, into: msg)
+    }
+
+    /// PROGRAM, PID and MESSAGE from `prog[pid]: message`.
+    static func parseProgram(_ line: [UInt8], from start: Int, into msg: LogMessage) {
+        let n = line.count
+        var i = start
+        var j = i
+        while j < n, line[j] != UInt8(ascii: " "), line[j] != UInt8(ascii: "["), line[j] != UInt8(ascii: ":") {
+            j += 1
+        }
+        if j == i {
+            msg[.message] = .string(String(decoding: line[i...], as: UTF8.self))
+            return
+        }
+        msg.set(.program, String(decoding: line[i..<j], as: UTF8.self))
+        i = j
+        if i < n, line[i] == UInt8(ascii: "[") {
+            var k = i + 1
+            while k < n, line[k] != UInt8(ascii: "]") { k += 1 }
+            if k < n {
+                msg.set(.pid, String(decoding: line[(i + 1)..<k], as: UTF8.self))
+                i = k + 1
+            }
+        }
+        if i < n, line[i] == UInt8(ascii: ":") {
+            i += 1
+        } else {
+            // No colon: syslog-ng keeps the header as written.
+            var k = i
+            if k < n, line[k] == UInt8(ascii: " ") { k += 1 }
+            msg.set(.legacyMsghdr, String(decoding: line[start..<k], as: UTF8.self))
+        }
+        if i < n, line[i] == UInt8(ascii: " ") { i += 1 }
+        msg[.message] = .string(i < n ? String(decoding: line[i...], as: UTF8.self) : "")
+    }
+
+    static func isDigit(_ b: UInt8) -> Bool { b >= 48 && b <= 57 }
+
+    static func isHostname(_ s: ArraySlice<UInt8>) -> Bool {
+        for b in s {
+            let ok = (b >= 48 && b <= 57) || (b >= 65 && b <= 90) || (b >= 97 && b <= 122)
+                || b == UInt8(ascii: "-") || b == UInt8(ascii: "_") || b == UInt8(ascii: ".")
+                || b == UInt8(ascii: ":") || b == UInt8(ascii: "@") || b == UInt8(ascii: "/")
+            if !ok { return false }
+        }
+        return true
+    }
+
+    static func number(_ line: [UInt8], _ at: Int, _ len: Int) -> Int? {
+        guard at + len <= line.count else { return nil }
+        var v = 0
+        for k in at..<(at + len) {
+            let b = line[k]
+            if b == UInt8(ascii: " ") && k == at && len == 2 { continue }
+            guard isDigit(b) else { return nil }
+            v = v * 10 + Int(b - 48)
+        }
+        return v
+    }
+
+    /// `Mmm dd hh:mm:ss` (optionally `Mmm dd yyyy hh:mm:ss`), in the local zone.
+    static func parseBSDStamp(_ line: [UInt8], at i: Int, now: LogStamp) -> (LogStamp, Int)? {
+        guard i + 15 <= line.count else { return nil }
+        let mon = String(decoding: line[i..<(i + 3)], as: UTF8.self)
+        guard let month = months.firstIndex(of: mon), line[i + 3] == UInt8(ascii: " "),
+              let day = number(line, i + 4, 2), line[i + 6] == UInt8(ascii: " ") else { return nil }
+        var p = i + 7
+        var year: Int?
+        if let y = number(line, p, 4), p + 4 < line.count, line[p + 4] == UInt8(ascii: " ") {
+            year = y
+            p += 5
+        }
+        guard let hh = number(line, p, 2), p + 8 <= line.count, line[p + 2] == UInt8(ascii: ":"),
+              let mm = number(line, p + 3, 2), line[p + 5] == UInt8(ascii: ":"),
+              let ss = number(line, p + 6, 2) else { return nil }
+        p += 8
+        var usec: Int32 = 0
+        if p < line.count, line[p] == UInt8(ascii: ".") {
+            var k = p + 1
+            var frac = 0
+            var digits = 0
+            while k < line.count, isDigit(line[k]) {
+                if digits < 6 { frac = frac * 10 + Int(line[k] - 48); digits += 1 }
+                k += 1
+            }
+            while digits < 6 { frac *= 10; digits += 1 }
+            usec = Int32(frac)
+            p = k
+        }
+        let nowC = now.components()
+        var y = year ?? nowC.year
+        if year == nil {
+            // A December stamp read in January belongs to last year, and vice versa.
+            if month + 1 == 12 && nowC.month == 1 { y -= 1 }
+            if month + 1 == 1 && nowC.month == 12 { y += 1 }
+        }
+        let local = CivilTime.unixSeconds(year: y, month: month + 1, day: day, hour: hh, minute: mm, second: ss)
+        let off = LocalZone.offset(at: local)
+        let secs = local - Int64(off)
+        return (LogStamp(seconds: secs, microseconds: usec, utcOffset: LocalZone.offset(at: secs)), p - i)
+    }
+
+    /// `2026-11-25T10:00:00[.frac](Z|±hh:mm)`.
+    public static func parseISOStamp(_ line: [UInt8], at i: Int) -> (LogStamp, Int)? {
+        guard let y = number(line, i, 4), i + 19 <= line.count, line[i + 4] == UInt8(ascii: "-"),
+              let mo = number(line, i + 5, 2), line[i + 7] == UInt8(ascii: "-"),
+              let d = number(line, i + 8, 2), line[i + 10] == UInt8(ascii: "T") || line[i + 10] == UInt8(ascii: " "),
+              let hh = number(line, i + 11, 2), line[i + 13] == UInt8(ascii: ":"),
+              let mm = number(line, i + 14, 2), line[i + 16] == UInt8(ascii: ":"),
+              let ss = number(line, i + 17, 2) else { return nil }
+        var p = i + 19
+        var usec: Int32 = 0
+        if p < line.count, line[p] == UInt8(ascii: ".") {
+            var k = p + 1
+            var frac = 0
+            var digits = 0
+            while k < line.count, isDigit(line[k]) {
+                if digits < 6 { frac = frac * 10 + Int(line[k] - 48); digits += 1 }
+                k += 1
+            }
+            while digits < 6 { frac *= 10; digits += 1 }
+            usec = Int32(frac)
+            p = k
+        }
+        let local = CivilTime.unixSeconds(year: y, month: mo, day: d, hour: hh, minute: mm, second: ss)
+        var off: Int32
+        if p < line.count, line[p] == UInt8(ascii: "Z") {
+            off = 0
+            p += 1
+        } else if p + 6 <= line.count, line[p] == UInt8(ascii: "+") || line[p] == UInt8(ascii: "-"),
+                  let oh = number(line, p + 1, 2), line[p + 3] == UInt8(ascii: ":"), let om = number(line, p + 4, 2) {
+            off = Int32(oh * 3600 + om * 60)
+            if line[p] == UInt8(ascii: "-") { off = -off }
+            p += 6
+        } else {
+            off = LocalZone.offset(at: local)
+        }
+        return (LogStamp(seconds: local - Int64(off), microseconds: usec, utcOffset: off), p - i)
+    }
+}
+
+/// Proleptic Gregorian calendar arithmetic without time zones.
+public enum CivilTime {
+    /// Seconds since the epoch for a UTC civil time.
+    public static func unixSeconds(year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int) -> Int64 {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let mp = (month + 9) % 12
+        let doy = (153 * mp + 2) / 5 + day - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        let days = era * 146097 + doe - 719468
+        return Int64(days) * 86400 + Int64(hour * 3600 + minute * 60 + second)
+    }
+}

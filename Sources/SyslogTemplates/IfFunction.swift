@@ -1,0 +1,39 @@
+import SyslogMessage
+
+/// `$(if (EXPR) THEN ELSE)`: renders THEN when the filter expression matches, ELSE otherwise.
+struct IfFunction: TemplateFunction {
+    let condition: @Sendable (LogMessage) -> Bool
+    let then: Template
+    let otherwise: Template
+
+    init(_ call: FunctionCall, options: TemplateOptions,
+         conditionCompiler: Template.ConditionCompiler?) throws(TemplateError) {
+        let args = call.arguments
+        guard args.count == 3 else {
+            throw TemplateError("$(if) requires three arguments: (condition) true-template false-template",
+                                offset: call.offset)
+        }
+        let cond = args[0]
+        var text = Substring(cond.text)
+        guard text.first == "(", text.last == ")" else {
+            throw TemplateError("$(if) condition must be enclosed in parentheses", offset: cond.offset)
+        }
+        text = text.dropFirst().dropLast()
+        guard let compiler = conditionCompiler else {
+            throw TemplateError("$(if) needs filter expressions, which are not available here", offset: call.offset)
+        }
+        do {
+            condition = try compiler(String(text))
+        } catch {
+            throw TemplateError("Invalid $(if) condition: \(error)", offset: cond.offset)
+        }
+        then = try TemplateFunctions.compileArgument(args[1].text, at: args[1].offset, options: options,
+                                                     conditionCompiler: conditionCompiler)
+        otherwise = try TemplateFunctions.compileArgument(args[2].text, at: args[2].offset, options: options,
+                                                          conditionCompiler: conditionCompiler)
+    }
+
+    func render(_ msg: LogMessage, into out: inout [UInt8], context: inout TemplateRenderContext) {
+        (condition(msg) ? then : otherwise).renderNested(msg, into: &out, context: &context)
+    }
+}

@@ -1,0 +1,134 @@
+import SyslogMessage
+
+/// A compiled syslog-ng template.
+///
+/// The text is parsed once into a list of operations (literal bytes, macro or value
+/// references, template function calls); rendering walks them and appends bytes, without
+/// building Strings. A template is immutable and may be shared by any number of threads;
+/// each thread renders with its own ``TemplateRenderContext``.
+///
+/// Syntax: `$NAME`, `${NAME}` (any name, e.g. `${.SDATA.id.param}`), `${NAME:-default}`
+/// (literal default text when the value is empty or unset), `$$` for a dollar sign and
+/// `$(function arg …)` calls. Names that are no builtin macro are name-value lookups.
+public final class Template: Sendable {
+    /// A condition compiled from the text of a filter expression, for `$(if (EXPR) …)`.
+    public typealias ConditionCompiler = @Sendable (String) throws -> @Sendable (LogMessage) -> Bool
+
+    /// The template text as given.
+    public let text: String
+    /// The options the template renders with.
+    public let options: TemplateOptions
+    /// The text of a template without any macro or function (with `$$` already made `$`),
+    /// nil otherwise.
+    public let literalText: String?
+
+    let ops: [TemplateOp]
+
+    /// True when the template has no macro, value reference or function.
+    public var isLiteral: Bool { literalText != nil }
+
+    /// The one reference a template consists of (`$NAME` alone), for typed output.
+    var singleReference: MacroRef? {
+        if ops.count == 1, case .ref(let r) = ops[0] { return r }
+        return nil
+    }
+
+    /// Compiles `text`.
+    ///
+    /// - Parameters:
+    ///   - options: how timestamps render, template-escape, the local host name.
+    ///   - conditionCompiler: compiles the filter expression of `$(if (EXPR) …)`; templates
+    ///     using `$(if)` fail to compile without one.
+    /// - Throws: ``TemplateError`` with the byte offset of the faulty construct.
+    public init(_ text: String, options: TemplateOptions = .default,
+                conditionCompiler: ConditionCompiler? = nil) throws(TemplateError) {
+        self.text = text
+        self.options = options
+        var parser = TemplateParser(text: text, options: options, conditionCompiler: conditionCompiler)
+        let ops = try parser.parse()
+        self.ops = ops
+        if ops.isEmpty {
+            literalText = ""
+        } else if ops.count == 1, case .literal(let bytes) = ops[0] {
+            literalText = String(decoding: bytes, as: UTF8.self)
+        } else {
+            literalText = nil
+        }
+    }
+
+    /// Renders `msg` and appends the bytes to `out`.
+    public func render(_ msg: LogMessage, into out: inout [UInt8], context: inout TemplateRenderContext) {
+        context.currentStamp = nil
+        renderNested(msg, into: &out, context: &context)
+    }
+
+    /// Renders `msg` to a String (convenience; allocates a context).
+    public func render(_ msg: LogMessage) -> String {
+        var out: [UInt8] = []
+        var context = TemplateRenderContext()
+        render(msg, into: &out, context: &context)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Renders as part of an enclosing render (keeps the context's current time).
+    func renderNested(_ msg: LogMessage, into out: inout [UInt8], context: inout TemplateRenderContext) {
+        let escape = options.escape
+        for op in ops {
+            switch op {
+            case .literal(let bytes):
+                out.append(contentsOf: bytes)
+            case .ref(let ref):
+                if escape {
+                    let start = out.count
+                    appendReference(ref, msg, &out, &context)
+                    Template.escapeTail(&out, from: start)
+                } else {
+                    appendReference(ref, msg, &out, &context)
+                }
+            case .refWithDefault(let ref, let fallback):
+                let start = out.count
+                appendReference(ref, msg, &out, &context)
+                if out.count == start { out.append(contentsOf: fallback) }
+                if escape { Template.escapeTail(&out, from: start) }
+            case .function(let function):
+                function.render(msg, into: &out, context: &context)
+            }
+        }
+    }
+
+    @inline(__always)
+    func appendReference(_ ref: MacroRef, _ msg: LogMessage, _ out: inout [UInt8],
+                         _ context: inout TemplateRenderContext) {
+        MacroRendering.append(ref, msg, options: options, to: &out, context: &context)
+    }
+
+    /// Backslash-escapes `'`, `"` and `\` in `out[start...]` (template-escape).
+    static func escapeTail(_ out: inout [UInt8], from start: Int) {
+        guard let first = out[start...].firstIndex(where: needsEscape) else { return }
+        let tail = Array(out[first...])
+        out.removeSubrange(first...)
+        for b in tail {
+            if needsEscape(b) { out.append(UInt8(ascii: "\\")) }
+            out.append(b)
+        }
+    }
+
+    @inline(__always)
+    private static func needsEscape(_ b: UInt8) -> Bool {
+        b == UInt8(ascii: "'") || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\")
+    }
+}
+
+/// One compiled step of a template.
+enum TemplateOp: Sendable {
+    case literal([UInt8])
+    case ref(MacroRef)
+    /// A reference with the literal text used when it renders empty.
+    case refWithDefault(MacroRef, [UInt8])
+    case function(any TemplateFunction)
+}
+
+/// A compiled template function call, `$(name args…)`.
+protocol TemplateFunction: Sendable {
+    func render(_ msg: LogMessage, into out: inout [UInt8], context: inout TemplateRenderContext)
+}

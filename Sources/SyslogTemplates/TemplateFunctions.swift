@@ -1,0 +1,32 @@
+/// The registry of template functions: `echo`, `if` and `format-json`.
+enum TemplateFunctions {
+    /// Names of the functions this engine provides.
+    static let names: Set<String> = ["echo", "if", "format-json"]
+
+    static func make(_ call: FunctionCall, options: TemplateOptions,
+                     conditionCompiler: Template.ConditionCompiler?) throws(TemplateError) -> any TemplateFunction {
+        switch call.name {
+        case "echo":
+            return try EchoFunction(call, options: options, conditionCompiler: conditionCompiler)
+        case "if":
+            return try IfFunction(call, options: options, conditionCompiler: conditionCompiler)
+        case "format-json":
+            return try FormatJSONFunction(call, options: options, conditionCompiler: conditionCompiler)
+        default:
+            throw TemplateError("Unknown template function '\(call.name)'", offset: call.offset)
+        }
+    }
+
+    /// Compiles a function argument as a template (template-escape does not apply inside
+    /// functions); error offsets are made relative to the enclosing template.
+    static func compileArgument(_ text: String, at offset: Int, options: TemplateOptions,
+                                conditionCompiler: Template.ConditionCompiler?) throws(TemplateError) -> Template {
+        var inner = options
+        inner.escape = false
+        do {
+            return try Template(text, options: inner, conditionCompiler: conditionCompiler)
+        } catch {
+            throw TemplateError(error.message, offset: offset + error.offset)
+        }
+    }
+}

@@ -1,7 +1,7 @@
 import SyslogMessage
 
 /// `$(echo arg…)`: the rendered arguments joined by single spaces.
-struct EchoFunction: TemplateFunction {
+final class EchoFunction: TemplateFunction {
     let arguments: [Template]
 
     init(_ call: FunctionCall, options: TemplateOptions,

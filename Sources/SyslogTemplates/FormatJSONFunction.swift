@@ -5,7 +5,7 @@ import SyslogMessage
 /// Dotted names nest (`a.b` → `{"a":{"b":…}}`), a leading dot becomes `_` (unless
 /// `--leave-initial-dot`), keys are written in descending byte order as syslog-ng does, and
 /// typed values keep their JSON type.
-struct FormatJSONFunction: TemplateFunction {
+final class FormatJSONFunction: TemplateFunction {
     let spec: ValuePairs
 
     init(_ call: FunctionCall, options: TemplateOptions,

@@ -1,7 +1,7 @@
 import SyslogMessage
 
 /// `$(if (EXPR) THEN ELSE)`: renders THEN when the filter expression matches, ELSE otherwise.
-struct IfFunction: TemplateFunction {
+final class IfFunction: TemplateFunction {
     let condition: @Sendable (LogMessage) -> Bool
     let then: Template
     let otherwise: Template

@@ -22,14 +22,14 @@ public final class Template: Sendable {
     /// nil otherwise.
     public let literalText: String?
 
-    let ops: [TemplateOp]
+    let compiled: CompiledTemplate
 
     /// True when the template has no macro, value reference or function.
     public var isLiteral: Bool { literalText != nil }
 
     /// The one reference a template consists of (`$NAME` alone), for typed output.
     var singleReference: MacroRef? {
-        if ops.count == 1, case .ref(let r) = ops[0] { return r }
+        if compiled.ops.count == 1, case .ref(let r) = compiled.ops[0] { return r }
         return nil
     }
 
@@ -45,12 +45,12 @@ public final class Template: Sendable {
         self.text = text
         self.options = options
         var parser = TemplateParser(text: text, options: options, conditionCompiler: conditionCompiler)
-        let ops = try parser.parse()
-        self.ops = ops
-        if ops.isEmpty {
+        let compiled = try parser.parse()
+        self.compiled = compiled
+        if compiled.ops.isEmpty {
             literalText = ""
-        } else if ops.count == 1, case .literal(let bytes) = ops[0] {
-            literalText = String(decoding: bytes, as: UTF8.self)
+        } else if compiled.ops.count == 1, case .literal = compiled.ops[0] {
+            literalText = String(decoding: compiled.literals, as: UTF8.self)
         } else {
             literalText = nil
         }
@@ -73,25 +73,31 @@ public final class Template: Sendable {
     /// Renders as part of an enclosing render (keeps the context's current time).
     func renderNested(_ msg: LogMessage, into out: inout [UInt8], context: inout TemplateRenderContext) {
         let escape = options.escape
-        for op in ops {
-            switch op {
-            case .literal(let bytes):
-                out.append(contentsOf: bytes)
-            case .ref(let ref):
-                if escape {
-                    let start = out.count
-                    appendReference(ref, msg, &out, &context)
-                    Template.escapeTail(&out, from: start)
-                } else {
-                    appendReference(ref, msg, &out, &context)
+        compiled.literals.withUnsafeBufferPointer { lit in
+            compiled.ops.withUnsafeBufferPointer { ops in
+                for op in ops {
+                    switch op {
+                    case .literal(let r):
+                        out.append(contentsOf: UnsafeBufferPointer(rebasing: lit[r.range]))
+                    case .ref(let ref):
+                        if escape {
+                            let start = out.count
+                            appendReference(ref, msg, &out, &context)
+                            Template.escapeTail(&out, from: start)
+                        } else {
+                            appendReference(ref, msg, &out, &context)
+                        }
+                    case .refWithDefault(let ref, let r):
+                        let start = out.count
+                        appendReference(ref, msg, &out, &context)
+                        if out.count == start {
+                            out.append(contentsOf: UnsafeBufferPointer(rebasing: lit[r.range]))
+                        }
+                        if escape { Template.escapeTail(&out, from: start) }
+                    case .function(let index):
+                        compiled.functions[Int(index)].render(msg, into: &out, context: &context)
+                    }
                 }
-            case .refWithDefault(let ref, let fallback):
-                let start = out.count
-                appendReference(ref, msg, &out, &context)
-                if out.count == start { out.append(contentsOf: fallback) }
-                if escape { Template.escapeTail(&out, from: start) }
-            case .function(let function):
-                function.render(msg, into: &out, context: &context)
             }
         }
     }
@@ -119,16 +125,24 @@ public final class Template: Sendable {
     }
 }
 
-/// One compiled step of a template.
-enum TemplateOp: Sendable {
-    case literal([UInt8])
+/// A range of bytes in a template's literal pool.
+struct TextRange: Sendable, Equatable {
+    var start: Int32
+    var end: Int32
+    var range: Range<Int> { Int(start)..<Int(end) }
+}
+
+/// One compiled step of a template (plain data: copying it retains nothing).
+enum TemplateOp: Sendable, Equatable {
+    case literal(TextRange)
     case ref(MacroRef)
     /// A reference with the literal text used when it renders empty.
-    case refWithDefault(MacroRef, [UInt8])
-    case function(any TemplateFunction)
+    case refWithDefault(MacroRef, TextRange)
+    /// A call of `functions[index]`.
+    case function(Int32)
 }
 
 /// A compiled template function call, `$(name args…)`.
-protocol TemplateFunction: Sendable {
+protocol TemplateFunction: AnyObject, Sendable {
     func render(_ msg: LogMessage, into out: inout [UInt8], context: inout TemplateRenderContext)
 }

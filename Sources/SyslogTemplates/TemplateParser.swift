@@ -1,12 +1,20 @@
 import SyslogMessage
 
-/// Compiles template text into ``TemplateOp``s.
+/// The compiled form of a template: plain-data ops, one byte pool for literal and default
+/// text, and the function calls the ops refer to by index.
+struct CompiledTemplate: Sendable {
+    var ops: [TemplateOp] = []
+    var literals: [UInt8] = []
+    var functions: [any TemplateFunction] = []
+}
+
+/// Compiles template text into a ``CompiledTemplate``.
 struct TemplateParser {
     let bytes: [UInt8]
     let options: TemplateOptions
     let conditionCompiler: Template.ConditionCompiler?
 
-    private var ops: [TemplateOp] = []
+    private var compiled = CompiledTemplate()
     private var pending: [UInt8] = []
 
     init(text: String, options: TemplateOptions, conditionCompiler: Template.ConditionCompiler?) {
@@ -22,7 +30,7 @@ struct TemplateParser {
             || (b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9")) || b == UInt8(ascii: "_")
     }
 
-    mutating func parse() throws(TemplateError) -> [TemplateOp] {
+    mutating func parse() throws(TemplateError) -> CompiledTemplate {
         var i = 0
         let n = bytes.count
         while i < n {
@@ -51,19 +59,26 @@ struct TemplateParser {
             }
         }
         flushLiteral()
-        return ops
+        return compiled
+    }
+
+    /// Adds `bytes` to the literal pool and returns their range.
+    private mutating func pool(_ bytes: [UInt8]) -> TextRange {
+        let start = compiled.literals.count
+        compiled.literals.append(contentsOf: bytes)
+        return TextRange(start: Int32(start), end: Int32(compiled.literals.count))
     }
 
     private mutating func flushLiteral() {
         if !pending.isEmpty {
-            ops.append(.literal(pending))
+            compiled.ops.append(.literal(pool(pending)))
             pending = []
         }
     }
 
     private mutating func emit(_ op: TemplateOp) {
         flushLiteral()
-        ops.append(op)
+        compiled.ops.append(op)
     }
 
     /// `${NAME}` or `${NAME:-default}` starting at `start` (the `$`); returns the index after `}`.
@@ -88,7 +103,8 @@ struct TemplateParser {
             throw TemplateError("Invalid macro reference, empty name", offset: start)
         }
         let ref = MacroTable.resolve(String(decoding: bytes[bodyStart..<nameEnd], as: UTF8.self))
-        emit(fallback.isEmpty ? .ref(ref) : .refWithDefault(ref, fallback))
+        flushLiteral()
+        emit(fallback.isEmpty ? .ref(ref) : .refWithDefault(ref, pool(fallback)))
         return close + 1
     }
 
@@ -96,7 +112,8 @@ struct TemplateParser {
     private mutating func parseFunction(at start: Int) throws(TemplateError) -> Int {
         let call = try FunctionCallScanner.scan(bytes, at: start)
         let function = try TemplateFunctions.make(call, options: options, conditionCompiler: conditionCompiler)
-        emit(.function(function))
+        emit(.function(Int32(compiled.functions.count)))
+        compiled.functions.append(function)
         return call.end
     }
 }

@@ -26,7 +26,7 @@ final class DaemonProcess {
 
     /// Starts the daemon with `args`, extra environment, stderr to `<dir>/stderr.log`.
     init(_ args: [String], dir: String, environment: [String: String] = [:], stdinPipe: Bool = false) throws {
-        signal(SIGPIPE, SIG_IGN)
+        Glibc.signal(SIGPIPE, SIG_IGN)
         stderrPath = dir + "/stderr.log"
         var fa = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&fa)
@@ -164,7 +164,7 @@ func waitUntil(timeout: Double = 20, _ condition: () -> Bool) -> Bool {
 func makeTempDir() -> String {
     var template = Array("/tmp/syslog-swift-test-XXXXXX".utf8CString)
     return template.withUnsafeMutableBufferPointer { buf in
-        guard let p = mkdtemp(buf.baseAddress) else { return "/tmp" }
+        guard let base = buf.baseAddress, let p = mkdtemp(base) else { return "/tmp" }
         return String(cString: p)
     }
 }

@@ -1,6 +1,10 @@
 // swift-tools-version: 6.0
 import PackageDescription
 
+/// Release builds skip Swift's dynamic exclusivity checks: the hot path (message values, render
+/// buffers) is single-owner by design, and the checks cost ~15% of throughput.
+let fast: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
+
 let package = Package(
     name: "SyslogSwift",
     platforms: [.macOS(.v15)],
@@ -14,17 +18,19 @@ let package = Package(
         .systemLibrary(name: "CPCRE2", pkgConfig: "libpcre2-8",
                        providers: [.apt(["libpcre2-dev"])]),
 
-        // Core libraries (one-way: message <- config/templates <- core <- drivers <- daemon)
-        .target(name: "SyslogMessage"),
+        // Core libraries (one-way: message <- config/templates/filters <- core <- drivers <- daemon)
+        .target(name: "SyslogMessage", swiftSettings: fast),
         .target(name: "SyslogConfig"),
-        .target(name: "SyslogTemplates", dependencies: ["SyslogMessage"]),
-        .target(name: "SyslogFilters", dependencies: ["SyslogMessage", "SyslogConfig", "CPCRE2"]),
+        .target(name: "SyslogTemplates", dependencies: ["SyslogMessage"], swiftSettings: fast),
+        .target(name: "SyslogFilters", dependencies: ["SyslogMessage", "SyslogConfig", "CPCRE2"],
+                swiftSettings: fast),
         .target(name: "SyslogCore",
-                dependencies: ["SyslogMessage", "SyslogConfig", "SyslogTemplates", "SyslogFilters"]),
-        .target(name: "SyslogFile", dependencies: ["SyslogCore"]),
+                dependencies: ["SyslogMessage", "SyslogConfig", "SyslogTemplates", "SyslogFilters"],
+                swiftSettings: fast),
+        .target(name: "SyslogFile", dependencies: ["SyslogCore"], swiftSettings: fast),
         .target(name: "SyslogPython", dependencies: ["CPython"]),
-        .target(name: "SyslogDaemon",
-                dependencies: ["SyslogCore", "SyslogFile", "SyslogPython"]),
+        .target(name: "SyslogDaemon", dependencies: ["SyslogCore", "SyslogFile", "SyslogPython"],
+                swiftSettings: fast),
         .executableTarget(name: "syslog-swift", dependencies: ["SyslogDaemon"]),
 
         .testTarget(name: "SyslogMessageTests", dependencies: ["SyslogMessage"]),

@@ -49,12 +49,14 @@ public final class LogMessage: @unchecked Sendable {
         let now = LogStamp.now()
         stamp = now
         received = now
+        entries.reserveCapacity(8)
     }
 
     /// A new message stamped at `now`.
     public init(stamp: LogStamp) {
         self.stamp = stamp
         self.received = stamp
+        entries.reserveCapacity(8)
     }
 
     /// A message with `MESSAGE` set to `text`.

@@ -4,7 +4,7 @@ import SyslogMessage
 enum BuiltinMacros {
     private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
 
-    static func append(_ macro: BuiltinMacro, _ msg: LogMessage, options: TemplateOptions,
+    static func append(_ macro: BuiltinMacro, _ msg: RenderInput, options: TemplateOptions,
                        to out: inout [UInt8]) {
         switch macro {
         case .msghdr:
@@ -43,30 +43,47 @@ enum BuiltinMacros {
         case .loghost:
             out.append(contentsOf: options.localHostname.utf8)
         case .fullhost:
-            msg[.host]?.append(to: &out)
+            msg.append(.host, to: &out)
         case .msg:
-            msg[.message]?.append(to: &out)
+            msg.append(.message, to: &out)
         }
     }
 
     /// `PROGRAM[PID]: `, `PROGRAM: ` or nothing; the stored LEGACY_MSGHDR when there is one.
-    static func appendMsghdr(_ msg: LogMessage, to out: inout [UInt8]) {
-        if let legacy = msg[.legacyMsghdr] {
-            legacy.append(to: &out)
-            return
+    static func appendMsghdr(_ msg: RenderInput, to out: inout [UInt8]) {
+        // One pass over the values finds all three.
+        var program = -1
+        var pid = -1
+        var legacy = -1
+        msg.entries.withUnsafeBufferPointer { buf in
+            for i in 0..<buf.count {
+                switch buf[i].handle {
+                case .program: program = i
+                case .pid: pid = i
+                case .legacyMsghdr: legacy = i
+                default: break
+                }
+            }
+            if legacy >= 0 {
+                RenderInput.append(buf[legacy].value, to: &out)
+                return
+            }
+            guard program >= 0 else { return }
+            let start = out.count
+            RenderInput.append(buf[program].value, to: &out)
+            if out.count == start { return }
+            if pid >= 0 {
+                let pidStart = out.count
+                out.append(UInt8(ascii: "["))
+                RenderInput.append(buf[pid].value, to: &out)
+                if out.count == pidStart + 1 {
+                    out.removeLast()
+                } else {
+                    out.append(UInt8(ascii: "]"))
+                }
+            }
+            out.append(UInt8(ascii: ":"))
+            out.append(UInt8(ascii: " "))
         }
-        let start = out.count
-        msg[.program]?.append(to: &out)
-        if out.count == start { return }
-        let pidStart = out.count
-        out.append(UInt8(ascii: "["))
-        msg[.pid]?.append(to: &out)
-        if out.count == pidStart + 1 {
-            out.removeLast()
-        } else {
-            out.append(UInt8(ascii: "]"))
-        }
-        out.append(UInt8(ascii: ":"))
-        out.append(UInt8(ascii: " "))
     }
 }

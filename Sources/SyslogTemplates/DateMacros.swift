@@ -4,7 +4,7 @@ import SyslogMessage
 enum DateMacros {
     /// The stamp a macro of `source` reads.
     @inline(__always)
-    static func stamp(_ source: DateSource, _ msg: LogMessage,
+    static func stamp(_ source: DateSource, _ msg: RenderInput,
                       _ context: inout TemplateRenderContext) -> LogStamp {
         switch source {
         case .stamp: return msg.stamp
@@ -18,7 +18,7 @@ enum DateMacros {
     }
 
     /// Appends `field` of the `source` stamp of `msg`.
-    static func append(_ field: DateField, _ source: DateSource, _ msg: LogMessage,
+    static func append(_ field: DateField, _ source: DateSource, _ msg: RenderInput,
                        options: TemplateOptions, to out: inout [UInt8],
                        context: inout TemplateRenderContext) {
         let ts = stamp(source, msg, &context)

@@ -14,7 +14,7 @@ final class EchoFunction: TemplateFunction {
         arguments = list
     }
 
-    func render(_ msg: LogMessage, into out: inout [UInt8], context: inout TemplateRenderContext) {
+    func render(_ msg: RenderInput, into out: inout [UInt8], context: inout TemplateRenderContext) {
         for (i, arg) in arguments.enumerated() {
             if i > 0 { out.append(UInt8(ascii: " ")) }
             arg.renderNested(msg, into: &out, context: &context)

@@ -29,7 +29,7 @@ final class FormatJSONFunction: TemplateFunction {
         case raw([UInt8])
     }
 
-    func render(_ msg: LogMessage, into out: inout [UInt8], context: inout TemplateRenderContext) {
+    func render(_ msg: RenderInput, into out: inout [UInt8], context: inout TemplateRenderContext) {
         var items: [Item] = []
         var scratch: [UInt8] = []
         for pair in spec.pairs {

@@ -33,7 +33,7 @@ final class IfFunction: TemplateFunction {
                                                           conditionCompiler: conditionCompiler)
     }
 
-    func render(_ msg: LogMessage, into out: inout [UInt8], context: inout TemplateRenderContext) {
-        (condition(msg) ? then : otherwise).renderNested(msg, into: &out, context: &context)
+    func render(_ msg: RenderInput, into out: inout [UInt8], context: inout TemplateRenderContext) {
+        (condition(msg.message) ? then : otherwise).renderNested(msg, into: &out, context: &context)
     }
 }

@@ -129,11 +129,11 @@ enum MacroTable {
 enum MacroRendering {
     /// Appends what `ref` renders to for `msg`, unescaped.
     @inline(__always)
-    static func append(_ ref: MacroRef, _ msg: LogMessage, options: TemplateOptions,
+    static func append(_ ref: MacroRef, _ msg: RenderInput, options: TemplateOptions,
                        to out: inout [UInt8], context: inout TemplateRenderContext) {
         switch ref {
         case .value(let handle):
-            msg[handle]?.append(to: &out)
+            msg.append(handle, to: &out)
         case .builtin(let macro):
             BuiltinMacros.append(macro, msg, options: options, to: &out)
         case .date(let field, let source):

@@ -12,7 +12,7 @@ enum SDataFormatter {
     private static let lastBuiltinHandle: UInt32 = 11
 
     /// The SD elements in first-seen order.
-    private static func elements(_ msg: LogMessage) -> [Element] {
+    private static func elements(_ msg: RenderInput) -> [Element] {
         var list: [Element] = []
         for e in msg.entries where e.handle.raw > lastBuiltinHandle {
             let name = NameRegistry.shared.name(of: e.handle)
@@ -39,7 +39,7 @@ enum SDataFormatter {
 
     /// Appends `[id param="value"…]…`; as syslog-ng, a message with a sequence number gets
     /// `sequenceId` in its `meta` element unless it already has one.
-    static func append(_ msg: LogMessage, to out: inout [UInt8]) {
+    static func append(_ msg: RenderInput, to out: inout [UInt8]) {
         var list = elements(msg)
         if msg.sequence != 0 {
             let seq = LogValue.int(Int64(truncatingIfNeeded: msg.sequence))

@@ -59,7 +59,7 @@ public final class Template: Sendable {
     /// Renders `msg` and appends the bytes to `out`.
     public func render(_ msg: LogMessage, into out: inout [UInt8], context: inout TemplateRenderContext) {
         context.currentStamp = nil
-        renderNested(msg, into: &out, context: &context)
+        renderNested(RenderInput(msg), into: &out, context: &context)
     }
 
     /// Renders `msg` to a String (convenience; allocates a context).
@@ -71,14 +71,18 @@ public final class Template: Sendable {
     }
 
     /// Renders as part of an enclosing render (keeps the context's current time).
-    func renderNested(_ msg: LogMessage, into out: inout [UInt8], context: inout TemplateRenderContext) {
+    func renderNested(_ msg: RenderInput, into out: inout [UInt8], context: inout TemplateRenderContext) {
         let escape = options.escape
         compiled.literals.withUnsafeBufferPointer { lit in
             compiled.ops.withUnsafeBufferPointer { ops in
                 for op in ops {
                     switch op {
                     case .literal(let r):
-                        out.append(contentsOf: UnsafeBufferPointer(rebasing: lit[r.range]))
+                        if r.end - r.start == 1 {
+                            out.append(lit[Int(r.start)])
+                        } else {
+                            ByteAppend.append(UnsafeBufferPointer(rebasing: lit[r.range]), to: &out)
+                        }
                     case .ref(let ref):
                         if escape {
                             let start = out.count
@@ -91,7 +95,7 @@ public final class Template: Sendable {
                         let start = out.count
                         appendReference(ref, msg, &out, &context)
                         if out.count == start {
-                            out.append(contentsOf: UnsafeBufferPointer(rebasing: lit[r.range]))
+                            ByteAppend.append(UnsafeBufferPointer(rebasing: lit[r.range]), to: &out)
                         }
                         if escape { Template.escapeTail(&out, from: start) }
                     case .function(let index):
@@ -103,7 +107,7 @@ public final class Template: Sendable {
     }
 
     @inline(__always)
-    func appendReference(_ ref: MacroRef, _ msg: LogMessage, _ out: inout [UInt8],
+    func appendReference(_ ref: MacroRef, _ msg: RenderInput, _ out: inout [UInt8],
                          _ context: inout TemplateRenderContext) {
         MacroRendering.append(ref, msg, options: options, to: &out, context: &context)
     }
@@ -144,5 +148,5 @@ enum TemplateOp: Sendable, Equatable {
 
 /// A compiled template function call, `$(name args…)`.
 protocol TemplateFunction: AnyObject, Sendable {
-    func render(_ msg: LogMessage, into out: inout [UInt8], context: inout TemplateRenderContext)
+    func render(_ msg: RenderInput, into out: inout [UInt8], context: inout TemplateRenderContext)
 }

@@ -16,13 +16,34 @@ public struct TemplateRenderContext: Sendable {
         var seconds: Int64
         var offset: Int32
         var components: DateComponents
-        /// Formatted text per ``CachedFormat`` (empty: not formatted yet), without fraction.
-        var formatted: [[UInt8]]
+        /// Length of the formatted text per ``CachedFormat`` in ``pool`` (0: not formatted yet).
+        var lengths: (UInt8, UInt8, UInt8) = (0, 0, 0)
+
+        func length(_ f: CachedFormat) -> Int {
+            switch f {
+            case .date: return Int(lengths.0)
+            case .fullDate: return Int(lengths.1)
+            case .isoDate: return Int(lengths.2)
+            }
+        }
+
+        mutating func setLength(_ f: CachedFormat, _ n: Int) {
+            switch f {
+            case .date: lengths.0 = UInt8(n)
+            case .fullDate: lengths.1 = UInt8(n)
+            case .isoDate: lengths.2 = UInt8(n)
+            }
+        }
     }
 
-    private var entries: [Entry] = []
-    private var nextVictim = 0
     private static let capacity = 4
+    /// Bytes reserved per format in an entry's slot of ``pool``.
+    private static let formatSlot = 32
+
+    private var entries: [Entry] = []
+    /// Formatted text: entry i, format f at `(i * 3 + f) * formatSlot`.
+    private var pool: [UInt8]
+    private var nextVictim = 0
 
     /// The current time for `C_` macros, fixed for one top-level render.
     var currentStamp: LogStamp?
@@ -32,6 +53,7 @@ public struct TemplateRenderContext: Sendable {
 
     public init() {
         entries.reserveCapacity(Self.capacity)
+        pool = Array(repeating: 0, count: Self.capacity * CachedFormat.allCases.count * Self.formatSlot)
     }
 
     /// Index of the cache entry for `seconds` at `offset`, computing it on a miss.
@@ -41,8 +63,7 @@ public struct TemplateRenderContext: Sendable {
         }
         dateCacheMisses &+= 1
         let stamp = LogStamp(seconds: seconds, utcOffset: offset)
-        let entry = Entry(seconds: seconds, offset: offset, components: stamp.components(),
-                          formatted: [[], [], []])
+        let entry = Entry(seconds: seconds, offset: offset, components: stamp.components())
         if entries.count < Self.capacity {
             entries.append(entry)
             return entries.count - 1
@@ -58,25 +79,32 @@ public struct TemplateRenderContext: Sendable {
         entries[index].components
     }
 
-    /// Appends the cached text of `format` for entry `index`, formatting it on first use.
+    /// Appends the cached text of `format` for entry `index` (less its last `drop` bytes),
+    /// formatting it on first use.
     mutating func appendFormatted(_ format: CachedFormat, at index: Int, to out: inout [UInt8],
                                   droppingLast drop: Int = 0) {
-        let k = format.rawValue
-        if entries[index].formatted[k].isEmpty {
+        let base = (index * CachedFormat.allCases.count + format.rawValue) * Self.formatSlot
+        var len = entries[index].length(format)
+        if len == 0 {
             var text: [UInt8] = []
-            text.reserveCapacity(32)
+            text.reserveCapacity(Self.formatSlot)
             let c = entries[index].components
             switch format {
             case .date: DateFormatting.appendBSD(c, to: &text)
             case .fullDate: DateFormatting.appendFull(c, to: &text)
             case .isoDate: DateFormatting.appendISO(c, to: &text)
             }
-            entries[index].formatted[k] = text
+            guard text.count <= Self.formatSlot else {
+                // too long to cache (a year past 9999): render directly
+                out.append(contentsOf: text.dropLast(drop))
+                return
+            }
+            pool.replaceSubrange(base..<(base + text.count), with: text)
+            entries[index].setLength(format, text.count)
+            len = text.count
         }
-        if drop == 0 {
-            out.append(contentsOf: entries[index].formatted[k])
-        } else {
-            out.append(contentsOf: entries[index].formatted[k].dropLast(drop))
+        pool.withUnsafeBufferPointer { p in
+            ByteAppend.append(UnsafeBufferPointer(rebasing: p[base..<(base + len - drop)]), to: &out)
         }
     }
 }

@@ -1,12 +1,10 @@
-import CPython
-import Synchronization
+internal import CPython
 
 /// The embedded CPython interpreter (Debian's libpython3.11), initialised once per process.
 ///
 /// This issue only proves the link and the start-up/GIL model; the `python()` source builds on it.
 /// - Note: After `initialize()` the calling thread does not hold the GIL; use ``withGIL(_:)``.
 public enum PythonRuntime {
-    private static let state = Mutex<Bool>(false)
 
     /// The version string of the linked library, e.g. `3.11.2 (main, …) [GCC 12.2.0]`.
     public static var libraryVersion: String {
@@ -16,8 +14,8 @@ public enum PythonRuntime {
     /// Initialises the interpreter without Python's own signal handlers and releases the GIL.
     /// Safe to call more than once.
     public static func initialize() {
-        state.withLock { initialized in
-            guard !initialized else { return }
+        do {
+            guard Py_IsInitialized() == 0 else { return }
             var config = PyConfig()
             PyConfig_InitPythonConfig(&config)
             config.install_signal_handlers = 0
@@ -25,7 +23,6 @@ public enum PythonRuntime {
             _ = Py_InitializeFromConfig(&config)
             PyConfig_Clear(&config)
             _ = PyEval_SaveThread()
-            initialized = true
         }
     }
 

@@ -55,13 +55,18 @@ enum BuiltinMacros {
         var program = -1
         var pid = -1
         var legacy = -1
+        let programHandle = NVHandle.program
+        let pidHandle = NVHandle.pid
+        let legacyHandle = NVHandle.legacyMsghdr
         msg.entries.withUnsafeBufferPointer { buf in
             for i in 0..<buf.count {
-                switch buf[i].handle {
-                case .program: program = i
-                case .pid: pid = i
-                case .legacyMsghdr: legacy = i
-                default: break
+                let h = buf[i].handle
+                if h == programHandle {
+                    program = i
+                } else if h == pidHandle {
+                    pid = i
+                } else if h == legacyHandle {
+                    legacy = i
                 }
             }
             if legacy >= 0 {

@@ -58,6 +58,10 @@ public final class Template: Sendable {
 
     /// Renders `msg` and appends the bytes to `out`.
     public func render(_ msg: LogMessage, into out: inout [UInt8], context: inout TemplateRenderContext) {
+        if literalText != nil {
+            out.append(contentsOf: compiled.literals)
+            return
+        }
         context.currentStamp = nil
         renderNested(RenderInput(msg), into: &out, context: &context)
     }

@@ -51,6 +51,7 @@ public struct TemplateRenderContext: Sendable {
     /// How many times a timestamp had to be broken down (cache misses); for tests and tuning.
     public private(set) var dateCacheMisses = 0
 
+    /// An empty context; allocate one per thread and reuse it for every render.
     public init() {
         entries.reserveCapacity(Self.capacity)
         pool = Array(repeating: 0, count: Self.capacity * CachedFormat.allCases.count * Self.formatSlot)

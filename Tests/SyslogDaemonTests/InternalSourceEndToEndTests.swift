@@ -27,7 +27,7 @@ import Glibc
         #expect(d.stop() == 0)
         let l = lines(dir + "/internal.log")
         #expect(l.first == "syslog-ng 45 syslog.notice syslog-ng starting up; version='0.1.0'")
-        #expect(l.contains("syslog-ng 45 syslog.notice Configuration reload request received, reloading configuration"))
+        #expect(l.contains("syslog-ng 45 syslog.notice Configuration reload request received, reloading configuration;"))
         // The shutdown notice is written before the destination drains.
         #expect(l.last == "syslog-ng 45 syslog.notice syslog-ng shutting down; version='0.1.0'")
         // Without -e nothing is printed to stderr once internal() runs.

@@ -60,9 +60,10 @@ public final class InternalLog: Sendable {
     /// `log(.error, "Error opening file for writing", ["filename": p, "error": e])`.
     public func log(_ level: Level, _ text: String, _ pairs: [(String, String)] = []) {
         guard isEnabled(level) else { return }
-        var line = text
+        // syslog-ng's event format: the description, ';', then `key='value'` pairs.
+        var line = text + ";"
         if !pairs.isEmpty {
-            line += "; "
+            line += " "
             line += pairs.map { "\($0.0)='\($0.1)'" }.joined(separator: ", ")
         }
         emit(level, line)

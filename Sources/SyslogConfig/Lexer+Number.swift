@@ -36,7 +36,11 @@ extension Lexer {
         let multiplier = try lexSizeSuffix(into: &text)
         try rejectTrailingWord(text, start: start)
         let written = String(decoding: text, as: UTF8.self)
-        guard let base = Int64(decimal) else { throw outOfRange(written, start: start) }
+        // A leading zero means octal, as in syslog-ng (`perm(0644)`).
+        let isOctal = digits.count > 1 && digits.first == UInt8(ascii: "0")
+        guard let base = isOctal ? Int64(decimal, radix: 8) : Int64(decimal) else {
+            throw isOctal ? invalidNumber(written, start: start) : outOfRange(written, start: start)
+        }
         let (value, overflow) = base.multipliedReportingOverflow(by: multiplier)
         guard !overflow else { throw outOfRange(written, start: start) }
         return Token(kind: .number(value), text: written, range: tokenRange(from: start))

@@ -12,6 +12,7 @@ public final class StdinSource: SourceDriver, @unchecked Sendable {
     // Invariant for @unchecked Sendable: configuration is immutable; `thread` is touched by the
     // control thread only; `stopRequested` is atomic.
     public let driverName = "stdin"
+    public var parsesPriority: Bool { parse }
     let fd: Int32
     let parse: Bool
     let maxSize: Int
@@ -88,7 +89,7 @@ public final class StdinSource: SourceDriver, @unchecked Sendable {
         let msg = LogMessage()
         msg.rawSize = raw.count
         if parse {
-            SyslogParser.parseRFC3164(bytes, into: msg)
+            SyslogParser.parseRFC3164(bytes, into: msg, defaultPriority: poster.options.defaultPriority)
         } else {
             msg[.message] = .string(String(decoding: bytes, as: UTF8.self))
         }

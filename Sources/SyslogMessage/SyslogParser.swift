@@ -5,10 +5,15 @@ public enum SyslogParser {
 
     /// Fills `msg` from a BSD syslog line: optional `<PRI>`, optional timestamp (then an optional
     /// host name), program with optional `[pid]` and `:`, and the message.
-    /// - Parameter now: the reference time for the year of BSD timestamps.
-    public static func parseRFC3164(_ line: [UInt8], into msg: LogMessage, now: LogStamp = .now()) {
+    /// - Parameters:
+    ///   - now: the reference time for the year of BSD timestamps.
+    ///   - defaultPriority: the PRI of a line without a `<PRI>` header (user.notice unless the
+    ///     source sets `default-facility()`/`default-severity()`).
+    public static func parseRFC3164(_ line: [UInt8], into msg: LogMessage, now: LogStamp = .now(),
+                                    defaultPriority: UInt16 = 13) {
         var i = 0
         let n = line.count
+        msg.pri = defaultPriority
         // <PRI>
         if n > 2, line[0] == UInt8(ascii: "<") {
             var j = 1

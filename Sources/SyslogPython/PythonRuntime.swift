@@ -1,10 +1,13 @@
 internal import CPython
+import Synchronization
 
 /// The embedded CPython interpreter (Debian's libpython3.11), initialised once per process.
 ///
 /// This issue only proves the link and the start-up/GIL model; the `python()` source builds on it.
 /// - Note: After `initialize()` the calling thread does not hold the GIL; use ``withGIL(_:)``.
 public enum PythonRuntime {
+    /// Serialises the first initialisation.
+    private static let initLock = Mutex<Void>(())
 
     /// The version string of the linked library, e.g. `3.11.2 (main, …) [GCC 12.2.0]`.
     public static var libraryVersion: String {
@@ -14,7 +17,7 @@ public enum PythonRuntime {
     /// Initialises the interpreter without Python's own signal handlers and releases the GIL.
     /// Safe to call more than once.
     public static func initialize() {
-        do {
+        initLock.withLock { _ in
             guard Py_IsInitialized() == 0 else { return }
             var config = PyConfig()
             PyConfig_InitPythonConfig(&config)

@@ -90,6 +90,16 @@ extension ConfigBuilder {
         guard let (drivers, _) = sourceDefs[name] else {
             throw errors.error("Reference to undefined source '\(name)'", at: r)
         }
+        let built = try makeSourceDrivers(name, drivers)
+        let i = builtSources.count
+        builtSources.append((name, built))
+        sourceIndexByName[name] = i
+        return i
+    }
+
+    /// Creates (but does not start) the drivers of a source statement.
+    func makeSourceDrivers(_ name: String, _ drivers: [OptionNode]) throws(ConfigError)
+        -> [(driver: any SourceDriver, options: SourceOptions)] {
         let ctx = BuildContext(globals: globals, errors: errors, statementName: name, templates: templates)
         var built: [(driver: any SourceDriver, options: SourceOptions)] = []
         for node in drivers {
@@ -103,10 +113,7 @@ extension ConfigBuilder {
             try reader.finish(allowPositional: 0)
             built.append((driver, options))
         }
-        let i = builtSources.count
-        builtSources.append((name, built))
-        sourceIndexByName[name] = i
-        return i
+        return built
     }
 
     /// The options every source takes.
@@ -150,8 +157,20 @@ extension ConfigBuilder {
         guard let (drivers, _) = destinationDefs[name] else {
             throw errors.error("Reference to undefined destination '\(name)'", at: r)
         }
-        let ctx = BuildContext(globals: globals, errors: errors, statementName: name, templates: templates)
         var indices: [Int] = []
+        for spec in try makeDestinationSpecs(name, drivers) {
+            let queue = queueProvider(spec.persistName, spec.fifoSize)
+            indices.append(builtDestinations.count)
+            builtDestinations.append(Destination(spec: spec, statementName: name, queue: queue))
+        }
+        destinationIndicesByName[name] = indices
+        return indices
+    }
+
+    /// Parses the drivers of a destination statement.
+    func makeDestinationSpecs(_ name: String, _ drivers: [OptionNode]) throws(ConfigError) -> [DestinationSpec] {
+        let ctx = BuildContext(globals: globals, errors: errors, statementName: name, templates: templates)
+        var specs: [DestinationSpec] = []
         for node in drivers {
             guard let factory = registry.destinations[node.name] else {
                 let known = registry.destinations.keys.sorted().joined(separator: ", ")
@@ -163,11 +182,23 @@ extension ConfigBuilder {
             if let f = try reader.int("log-fifo-size") { spec.fifoSize = f }
             if let t = try reader.double("time-reopen") { spec.timeReopen = t }
             try reader.finish()
-            let queue = queueProvider(spec.persistName, spec.fifoSize)
-            indices.append(builtDestinations.count)
-            builtDestinations.append(Destination(spec: spec, statementName: name, queue: queue))
+            specs.append(spec)
         }
-        destinationIndicesByName[name] = indices
-        return indices
+        return specs
+    }
+
+    /// Checks the statements no log path uses, as syslog-ng does: their drivers must be valid
+    /// even though they will not run.
+    func validateUnreferenced() throws(ConfigError) {
+        for st in config.statements {
+            switch st {
+            case .source(let name, let drivers, _) where sourceIndexByName[name] == nil:
+                _ = try makeSourceDrivers(name, drivers)
+            case .destination(let name, let drivers, _) where destinationIndicesByName[name] == nil:
+                _ = try makeDestinationSpecs(name, drivers)
+            default:
+                break
+            }
+        }
     }
 }

@@ -84,6 +84,7 @@ public final class ConfigBuilder {
         for l in logStatements {
             paths.append(try buildPath(l, topLevel: true))
         }
+        try validateUnreferenced()
         return Pipeline(globals: globals, destinations: builtDestinations, sources: builtSources,
                         paths: paths, pythonBlocks: pythonBlocks)
     }

@@ -13,6 +13,21 @@ public protocol SourceDriver: AnyObject, Sendable {
     func requestStop()
     /// Waits until the driver's thread has ended.
     func join()
+    /// True for drivers that parse syslog headers: they apply `default-facility()` and
+    /// `default-severity()` only to input without `<PRI>`; for the others the pipeline
+    /// overwrites the PRI of every message.
+    var parsesPriority: Bool { get }
+}
+
+extension SourceDriver {
+    public var parsesPriority: Bool { false }
+}
+
+extension SourceOptions {
+    /// The PRI for input without a `<PRI>` header: the defaults over user.notice.
+    public var defaultPriority: UInt16 {
+        UInt16((defaultFacility ?? 1) * 8 + (defaultSeverity ?? 5))
+    }
 }
 
 /// Options every source driver takes (syslog-ng's source options).

@@ -11,21 +11,26 @@ public struct QueuedMessage: Sendable {
     }
 }
 
-/// A destination's bounded in-memory queue (`log-fifo-size`). Producers push whole batches (one
-/// lock per batch); the worker takes everything queued at once.
+/// A destination's in-memory queue. Every source thread gets its own lock-free producer ring
+/// (bounded by `log-fifo-size`); the destination worker drains all of them. The worker is woken
+/// only when it sleeps, so posting takes no lock.
 ///
 /// Queues outlive a configuration: on reload the new destination with the same persist name
-/// adopts the old queue, so nothing queued is lost.
+/// adopts the old queue, rings and all, so nothing queued is lost.
 public final class DestinationQueue: @unchecked Sendable {
-    // Invariant for @unchecked Sendable: `items`, `consumerWaiting` and `capacity` are only
-    // touched with `lock` held.
+    // Invariant for @unchecked Sendable: `rings`, `overflow`, `wakeRequested` and `capacity`
+    // are only touched with `lock` held; ring contents follow MessageRing's SPSC rules.
     private let lock = ConditionLock()
-    private var items: [QueuedMessage] = []
-    private var consumerWaiting = false
+    private var rings: [MessageRing] = []
+    /// Messages put back by a stopped worker; taken before the rings.
+    private var requeued: [QueuedMessage] = []
     private var wakeRequested = false
     private var capacity: Int
+    private let consumerSleeping = Atomic<Bool>(false)
     /// Messages dropped because the queue was full (without flow control).
     public let dropped = Atomic<Int>(0)
+    /// `dropped`, read.
+    public var droppedCount: Int { dropped.load(ordering: .relaxed) }
     public let persistName: String
 
     public init(persistName: String, capacity: Int) {
@@ -33,67 +38,91 @@ public final class DestinationQueue: @unchecked Sendable {
         self.capacity = max(1, capacity)
     }
 
-    /// Changes the bound (a reload may set another log-fifo-size).
+    /// Changes the bound of rings created from now on (a reload may set another log-fifo-size).
     public func setCapacity(_ c: Int) { lock.withLock { capacity = max(1, c) } }
 
     /// Messages waiting.
-    public var count: Int { lock.withLock { items.count } }
+    public var count: Int {
+        lock.withLock { requeued.count + rings.reduce(0) { $0 + $1.count } }
+    }
 
-    /// Appends a batch. Messages over the bound are dropped unless flow-controlled (their
-    /// sources' windows bound them). Returns the number dropped; dropped messages are
-    /// acknowledged here.
-    @discardableResult
-    public func push(_ batch: [QueuedMessage]) -> Int {
-        var droppedNow: [QueuedMessage] = []
+    /// A producer handle for one source thread. `minimumCapacity` is the source's window: the
+    /// ring holds `log-fifo-size` plus a window, so flow-controlled messages normally fit.
+    public func makeProducer(minimumCapacity: Int = 0) -> QueueProducer {
         lock.withLock {
-            if items.count + batch.count <= capacity {
-                items.append(contentsOf: batch)
-            } else {
-                for q in batch {
-                    if q.flowControlled || items.count < capacity {
-                        items.append(q)
-                    } else {
-                        droppedNow.append(q)
-                    }
-                }
-            }
-            if consumerWaiting { lock.signal() }
+            let ring = MessageRing(capacity: min(capacity + max(0, minimumCapacity), 1 << 16))
+            rings.append(ring)
+            return QueueProducer(queue: self, ring: ring, limit: capacity)
         }
-        if !droppedNow.isEmpty {
-            dropped.add(droppedNow.count, ordering: .relaxed)
+    }
+
+    /// Producer slow path: the ring is full or has spilled before. Flow-controlled messages
+    /// spill (never dropped); others are dropped once `log-fifo-size` are waiting.
+    func spillPush(_ q: QueuedMessage, ring: MessageRing, limit: Int) {
+        let kept: Bool = lock.withLock {
+            if !q.flowControlled && ring.count >= limit { return false }
+            ring.spill.append(q)
+            ring.spilled.store(ring.spill.count, ordering: .releasing)
+            return true
         }
-        return droppedNow.count
+        if kept { notify() } else { dropped.add(1, ordering: .relaxed) }
+    }
+
+    /// Wakes the worker if it sleeps (one atomic load when it does not).
+    @inline(__always)
+    public func notify() {
+        if consumerSleeping.load(ordering: .sequentiallyConsistent) {
+            lock.withLock { lock.signal() }
+        }
     }
 
     /// Puts messages back at the head (unwritten messages of a stopped worker).
     public func pushFront(_ batch: [QueuedMessage]) {
         guard !batch.isEmpty else { return }
         lock.withLock {
-            items.insert(contentsOf: batch, at: 0)
-            if consumerWaiting { lock.signal() }
+            requeued.insert(contentsOf: batch, at: 0)
+            lock.signal()
         }
     }
 
     /// Takes up to `max` messages, waiting up to `timeout` seconds while empty. Returns an empty
     /// array on timeout or when woken by ``wake()``.
     public func take(max: Int, timeout: Double) -> [QueuedMessage] {
+        var out: [QueuedMessage] = []
+        out.reserveCapacity(Swift.min(max, 1024))
         lock.withLock {
-            if items.isEmpty && !wakeRequested {
-                consumerWaiting = true
-                lock.wait(seconds: timeout)
-                consumerWaiting = false
+            drain(into: &out, max: max)
+            if out.isEmpty && !wakeRequested && timeout > 0 {
+                consumerSleeping.store(true, ordering: .sequentiallyConsistent)
+                drain(into: &out, max: max)
+                if out.isEmpty { lock.wait(seconds: timeout) }
+                consumerSleeping.store(false, ordering: .sequentiallyConsistent)
+                if out.isEmpty { drain(into: &out, max: max) }
             }
             wakeRequested = false
-            if items.isEmpty { return [] }
-            if items.count <= max {
-                let all = items
-                items.removeAll(keepingCapacity: true)
-                return all
-            }
-            let head = Array(items.prefix(max))
-            items.removeFirst(max)
-            return head
         }
+        return out
+    }
+
+    /// Moves queued messages into `out` (lock held): requeued ones first, then each ring in
+    /// turn (a ring's spill only after the ring itself is empty).
+    private func drain(into out: inout [QueuedMessage], max: Int) {
+        if !requeued.isEmpty {
+            let n = Swift.min(requeued.count, max)
+            out.append(contentsOf: requeued.prefix(n))
+            requeued.removeFirst(n)
+        }
+        for ring in rings where out.count < max {
+            _ = ring.pop(into: &out, max: max - out.count)
+            if !ring.spill.isEmpty && out.count < max && ring.count == ring.spill.count {
+                let n = Swift.min(ring.spill.count, max - out.count)
+                out.append(contentsOf: ring.spill.prefix(n))
+                ring.spill.removeFirst(n)
+                ring.spilled.store(ring.spill.count, ordering: .releasing)
+            }
+        }
+        // Forget rings whose producer is gone once they are empty.
+        rings.removeAll { $0.closed.load(ordering: .acquiring) && $0.count == 0 }
     }
 
     /// Wakes a waiting consumer (stop requests).
@@ -102,5 +131,36 @@ public final class DestinationQueue: @unchecked Sendable {
             wakeRequested = true
             lock.signal()
         }
+    }
+}
+
+/// One source thread's handle on a destination queue.
+///
+/// - Note: Single producer: only the owning source thread calls `push` and `close`.
+public final class QueueProducer: @unchecked Sendable {
+    // Invariant for @unchecked Sendable: used by one producer thread at a time.
+    let queue: DestinationQueue
+    let ring: MessageRing
+    /// `log-fifo-size`: more waiting messages than this drop new ones (unless flow-controlled).
+    let limit: Int
+
+    init(queue: DestinationQueue, ring: MessageRing, limit: Int) {
+        self.queue = queue
+        self.ring = ring
+        self.limit = min(limit, ring.capacity)
+    }
+
+    /// Queues a message; a full queue drops it (counted) unless it is flow-controlled.
+    @inline(__always)
+    public func push(_ q: QueuedMessage) {
+        if ring.spilled.load(ordering: .acquiring) == 0,
+           ring.push(q, limit: q.flowControlled ? ring.capacity : limit) { return }
+        queue.spillPush(q, ring: ring, limit: limit)
+    }
+
+    /// The producer will push no more; the ring is dropped once drained.
+    public func close() {
+        ring.closed.store(true, ordering: .releasing)
+        queue.notify()
     }
 }

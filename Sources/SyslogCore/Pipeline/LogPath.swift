@@ -32,8 +32,7 @@ public final class LogPath: Sendable {
 
     /// Runs the message through this path. Returns whether it matched (got past every filter).
     @inline(__always)
-    func process(_ msg: LogMessage, flowControl inherited: Bool,
-                 into pending: inout [[QueuedMessage]], count: inout Int) -> Bool {
+    func process(_ msg: LogMessage, flowControl inherited: Bool, into producers: [QueueProducer]) -> Bool {
         let fc = inherited || flowControl
         for el in elements {
             switch el {
@@ -41,11 +40,9 @@ public final class LogPath: Sendable {
                 if !f.matches(msg) { return false }
             case .destination(let d):
                 if fc { msg.retainAck() }
-                pending[d].append(QueuedMessage(msg, flowControlled: fc))
-                count += 1
+                producers[d].push(QueuedMessage(msg, flowControlled: fc))
             case .group(let children):
-                _ = LogPath.route(children, msg, sourceIndex: nil, flowControl: fc,
-                                  into: &pending, count: &count)
+                _ = LogPath.route(children, msg, sourceIndex: nil, flowControl: fc, into: producers)
             }
         }
         return true
@@ -54,13 +51,13 @@ public final class LogPath: Sendable {
     /// Routes through sibling paths: in order, stopping after a matching `final` one; the
     /// `fallback` ones only get messages no other sibling matched.
     static func route(_ paths: [LogPath], _ msg: LogMessage, sourceIndex: Int?, flowControl: Bool,
-                      into pending: inout [[QueuedMessage]], count: inout Int) -> Bool {
+                      into producers: [QueueProducer]) -> Bool {
         var matched = false
         var hasFallback = false
         for p in paths {
             if p.isFallback { hasFallback = true; continue }
             if let s = sourceIndex, !p.isCatchall, !p.sources.contains(s) { continue }
-            if p.process(msg, flowControl: flowControl, into: &pending, count: &count) {
+            if p.process(msg, flowControl: flowControl, into: producers) {
                 matched = true
                 if p.isFinal { return true }
             }
@@ -68,7 +65,7 @@ public final class LogPath: Sendable {
         if !matched && hasFallback {
             for p in paths where p.isFallback {
                 if let s = sourceIndex, !p.isCatchall, !p.sources.contains(s) { continue }
-                if p.process(msg, flowControl: flowControl, into: &pending, count: &count) {
+                if p.process(msg, flowControl: flowControl, into: producers) {
                     matched = true
                     if p.isFinal { return true }
                 }

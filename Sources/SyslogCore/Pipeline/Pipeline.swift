@@ -27,10 +27,8 @@ public final class Pipeline: @unchecked Sendable {
 
     /// Routes one message from source statement `sourceIndex` into per-destination batches.
     @inline(__always)
-    func route(_ msg: LogMessage, sourceIndex: Int, into pending: inout [[QueuedMessage]],
-               count: inout Int) {
-        _ = LogPath.route(paths, msg, sourceIndex: sourceIndex, flowControl: false,
-                          into: &pending, count: &count)
+    func route(_ msg: LogMessage, sourceIndex: Int, into producers: [QueueProducer]) {
+        _ = LogPath.route(paths, msg, sourceIndex: sourceIndex, flowControl: false, into: producers)
     }
 
     /// Checks what must hold before anything starts (syslog-ng's init phase): persist names
@@ -52,7 +50,8 @@ public final class Pipeline: @unchecked Sendable {
         for d in destinations { d.start() }
         for (i, s) in sources.enumerated() {
             for (driver, options) in s.drivers {
-                let p = SourcePoster(pipeline: self, sourceIndex: i, sourceName: s.name, options: options)
+                let p = SourcePoster(pipeline: self, sourceIndex: i, sourceName: s.name, options: options,
+                                     overwritePriority: !driver.parsesPriority)
                 posters.append(p)
                 driver.start(p)
             }
@@ -65,6 +64,7 @@ public final class Pipeline: @unchecked Sendable {
         for s in sources { for (d, _) in s.drivers { d.requestStop() } }
         for p in posters { p.window.stop() }
         for s in sources { for (d, _) in s.drivers { d.join() } }
+        for p in posters { p.finish() }
         posters.removeAll()
     }
 

@@ -7,7 +7,7 @@ import SyslogMessage
 ///
 /// - Note: Single producer: only the source's own thread calls `post` and `closeBatch`.
 public final class SourcePoster: @unchecked Sendable {
-    // Invariant for @unchecked Sendable: `pending` and `pendingCount` are touched only by the
+    // Invariant for @unchecked Sendable: `unannounced` and the producers are touched only by the
     // producing thread; the window and counters are thread-safe.
     public let window: SourceWindow
     /// The `source` statement name (`$SOURCE`, `.source.<name>` tag).
@@ -19,14 +19,21 @@ public final class SourcePoster: @unchecked Sendable {
     private let keepHostname: Bool
     private let chainHostnames: Bool
     private let sourceTag: String
-    private var pending: [[QueuedMessage]]
-    private var pendingCount = 0
+    /// One producer handle per destination of the pipeline (index = destination index).
+    private let producers: [QueueProducer]
+    /// Messages posted since the last `closeBatch`.
+    private var unannounced = 0
     /// Messages posted.
     public let received = Atomic<Int>(0)
-    /// Batches larger than this are handed over even without `closeBatch`.
+    /// Consumers are woken at least this often even without `closeBatch`.
     static let maxBatch = 256
 
-    init(pipeline: Pipeline, sourceIndex: Int, sourceName: String, options: SourceOptions) {
+    /// Whether `default-facility`/`default-severity` overwrite every message's PRI.
+    private let overwritePriority: Bool
+
+    init(pipeline: Pipeline, sourceIndex: Int, sourceName: String, options: SourceOptions,
+         overwritePriority: Bool = true) {
+        self.overwritePriority = overwritePriority
         self.pipeline = pipeline
         self.sourceIndex = sourceIndex
         self.sourceName = sourceName
@@ -35,7 +42,8 @@ public final class SourcePoster: @unchecked Sendable {
         self.keepHostname = options.keepHostname ?? pipeline.globals.keepHostname
         self.chainHostnames = options.chainHostnames ?? pipeline.globals.chainHostnames
         self.sourceTag = ".source." + sourceName
-        self.pending = Array(repeating: [], count: pipeline.destinations.count)
+        let window = options.logIWSize
+        self.producers = pipeline.destinations.map { $0.queue.makeProducer(minimumCapacity: window) }
     }
 
     /// True once the pipeline asked sources to stop.
@@ -48,36 +56,41 @@ public final class SourcePoster: @unchecked Sendable {
         msg.ackTarget = window
         msg.retainAck()
         received.add(1, ordering: .relaxed)
-        pipeline.route(msg, sourceIndex: sourceIndex, into: &pending, count: &pendingCount)
+        pipeline.route(msg, sourceIndex: sourceIndex, into: producers)
         msg.acknowledge()
-        if pendingCount >= SourcePoster.maxBatch { closeBatch() }
+        unannounced += 1
+        if unannounced >= SourcePoster.maxBatch { closeBatch() }
     }
 
-    /// Hands everything routed so far to the destination queues and wakes their workers.
+    /// Ends the batch: wakes destination workers that sleep, so what was posted is written
+    /// promptly. Costs one atomic load per destination when the workers are busy.
     public func closeBatch() {
-        guard pendingCount > 0 else { return }
-        for i in pending.indices where !pending[i].isEmpty {
-            pipeline.destinations[i].queue.push(pending[i])
-            pending[i].removeAll(keepingCapacity: true)
-        }
-        pendingCount = 0
+        guard unannounced > 0 else { return }
+        unannounced = 0
+        for p in producers { p.queue.notify() }
+    }
+
+    /// The source has stopped: announce the last batch and release the producer rings.
+    func finish() {
+        closeBatch()
+        for p in producers { p.close() }
     }
 
     /// Post-time processing, in syslog-ng's order.
     private func prepare(_ msg: LogMessage) {
-        if let f = options.defaultFacility { msg.pri = UInt16(f * 8) | (msg.pri & 7) }
-        if let s = options.defaultSeverity { msg.pri = (msg.pri & ~7) | UInt16(s) }
+        if overwritePriority {
+            if let f = options.defaultFacility { msg.pri = UInt16(f * 8) | (msg.pri & 7) }
+            if let s = options.defaultSeverity { msg.pri = (msg.pri & ~7) | UInt16(s) }
+        }
         let resolved = msg.sourceAddress ?? pipeline.globals.localHostname
         msg[.hostFrom] = .string(resolved)
         let origHost = msg[.host]?.text ?? ""
-        if chainHostnames {
-            if msg.isLocal {
-                msg.set(.host, origHost.isEmpty ? resolved : origHost)
-            } else {
+        if !keepHostname || origHost.isEmpty {
+            if chainHostnames && !msg.isLocal {
                 msg.set(.host, (origHost.isEmpty ? resolved : origHost) + "/" + resolved)
+            } else {
+                msg.set(.host, resolved)
             }
-        } else if !keepHostname || origHost.isEmpty {
-            msg.set(.host, resolved)
         }
         for t in options.tags { msg.addTag(t) }
         msg.addTag(sourceTag)

@@ -1,0 +1,68 @@
+import Synchronization
+
+/// A bounded single-producer/single-consumer ring of queued messages: the producer (a source
+/// thread) and the consumer (a destination worker) never share a lock.
+final class MessageRing: @unchecked Sendable {
+    // Invariant for @unchecked Sendable: slots in [head, tail) belong to the consumer, the others
+    // to the producer; `tail` is written only by the producer, `head` only by the consumer, both
+    // with release ordering after the slot was written/moved.
+    private let slots: UnsafeMutablePointer<QueuedMessage>
+    private let mask: Int
+    let capacity: Int
+    private let head = Atomic<Int>(0)
+    private let tail = Atomic<Int>(0)
+    /// Set by the producer when it will push no more (its source stopped).
+    let closed = Atomic<Bool>(false)
+    /// Messages that did not fit (flow-controlled ones are never dropped). Guarded by the
+    /// owning queue's lock. While it is not empty the producer appends here too, so the
+    /// producer's order is kept: the consumer takes the spill only once the ring is empty.
+    var spill: [QueuedMessage] = []
+    /// `spill.count`, readable by the producer without the lock.
+    let spilled = Atomic<Int>(0)
+
+    init(capacity requested: Int) {
+        var c = 16
+        while c < requested { c <<= 1 }
+        capacity = c
+        mask = c - 1
+        slots = .allocate(capacity: c)
+    }
+
+    deinit {
+        var h = head.load(ordering: .acquiring)
+        let t = tail.load(ordering: .acquiring)
+        while h != t {
+            (slots + (h & mask)).deinitialize(count: 1)
+            h += 1
+        }
+        slots.deallocate()
+    }
+
+    /// Producer: appends unless `limit` (at most `capacity`) messages are waiting.
+    @inline(__always)
+    func push(_ q: QueuedMessage, limit: Int) -> Bool {
+        let t = tail.load(ordering: .relaxed)
+        if t - head.load(ordering: .acquiring) >= limit { return false }
+        (slots + (t & mask)).initialize(to: q)
+        tail.store(t + 1, ordering: .releasing)
+        return true
+    }
+
+    /// Consumer: moves up to `max` messages into `out`; returns how many.
+    func pop(into out: inout [QueuedMessage], max: Int) -> Int {
+        let h = head.load(ordering: .relaxed)
+        let t = tail.load(ordering: .acquiring)
+        let n = Swift.min(t - h, max)
+        guard n > 0 else { return 0 }
+        for i in 0..<n {
+            out.append((slots + ((h + i) & mask)).move())
+        }
+        head.store(h + n, ordering: .releasing)
+        return n
+    }
+
+    /// Messages waiting (approximate when read by a third thread).
+    var count: Int {
+        tail.load(ordering: .acquiring) - head.load(ordering: .acquiring) + spilled.load(ordering: .acquiring)
+    }
+}

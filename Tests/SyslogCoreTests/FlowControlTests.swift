@@ -1,0 +1,149 @@
+import Synchronization
+import Testing
+import SyslogCore
+import SyslogMessage
+
+private func numbered(_ n: Int) -> [LogMessage] {
+    (0..<n).map { msg("m\($0)") }
+}
+
+private func config(flags: String) -> String {
+    """
+    source s1 { test-src(log-iw-size(5)); };
+    destination d { blocking(); };
+    log { source(s1); destination(d); \(flags) };
+    """
+}
+
+@Suite("Flow control")
+struct FlowControlTests {
+    @Test("with flow-control a source cannot post more than log-iw-size messages until the writer writes")
+    func windowBoundsSource() throws {
+        let h = Harness(messages: ["s1": numbered(20)])
+        let p = try h.build(config(flags: "flags(flow-control);"))
+        p.start()
+        defer {
+            h.gate.release()
+            p.stopSources()
+            p.stopDestinations(drain: true)
+        }
+        guard let src = h.source("s1"), let poster = src.poster else {
+            Issue.record("source was not started")
+            return
+        }
+        #expect(poster.window.capacity == 5)
+        // The writer got the first batch and is stuck; the window is exhausted.
+        #expect(waitUntil { h.gate.blockedWriters == 1 })
+        #expect(waitUntil { poster.receivedCount == 5 })
+        #expect(poster.window.available == 0)
+        #expect(!src.isFinished)
+        #expect(h.collector.total == 0)
+        #expect(poster.receivedCount == 5)
+
+        h.gate.release()
+        #expect(waitUntil { src.isFinished })
+        #expect(waitUntil { h.collector.total == 20 })
+        #expect(waitUntil { poster.window.available == 5 })
+        #expect(h.collector.lines("d") == (0..<20).map { "m\($0)" })
+        #expect(p.droppedTotal == 0)
+    }
+
+    @Test("without flow-control the window is given back at routing time")
+    func noFlowControl() throws {
+        let h = Harness(messages: ["s1": numbered(20)])
+        let p = try h.build(config(flags: ""))
+        p.start()
+        defer {
+            h.gate.release()
+            p.stopSources()
+            p.stopDestinations(drain: true)
+        }
+        guard let src = h.source("s1"), let poster = src.poster else {
+            Issue.record("source was not started")
+            return
+        }
+        // Everything is posted while the writer is still blocked.
+        #expect(waitUntil { src.isFinished })
+        #expect(poster.receivedCount == 20)
+        #expect(poster.window.available == 5)
+        h.gate.release()
+        #expect(waitUntil { h.collector.total == 20 })
+    }
+
+    @Test("without flow-control a full queue drops and counts")
+    func dropsWhenFull() throws {
+        let gate = Mutex<Gate?>(nil)
+        let h = Harness(scripts: ["s1": { poster in
+            // Let the writer take one message and block on it, then overfill the queue.
+            poster.post(msg("first"))
+            poster.closeBatch()
+            _ = waitUntil { gate.withLock { $0?.blockedWriters } == 1 }
+            for i in 0..<10 { poster.post(msg("m\(i)")) }
+            poster.closeBatch()
+        }])
+        gate.withLock { $0 = h.gate }
+        let p = try h.build("""
+            source s1 { test-src(); };
+            destination d { blocking(log-fifo-size(3)); };
+            log { source(s1); destination(d); };
+            """)
+        p.start()
+        let finished = waitUntil { h.source("s1")?.isFinished == true }
+        #expect(finished)
+        h.gate.release()
+        p.stopSources()
+        p.stopDestinations(drain: true)
+        #expect(p.droppedTotal == 7)
+        #expect(h.collector.lines("d") == ["first", "m0", "m1", "m2"])
+    }
+
+    @Test("a destination fed with and without flow control keeps the source's order")
+    func mixedFlowControlOrder() throws {
+        let gate = Mutex<Gate?>(nil)
+        let h = Harness(scripts: ["s1": { poster in
+            poster.post(msg("first"))
+            poster.closeBatch()
+            _ = waitUntil { gate.withLock { $0?.blockedWriters } == 1 }
+            for i in 0..<10 { poster.post(msg("n\(i)", program: "plain")) }
+            for i in 0..<10 { poster.post(msg("f\(i)", program: "fc")) }
+            poster.closeBatch()
+        }])
+        gate.withLock { $0 = h.gate }
+        let p = try h.build("""
+            source s1 { test-src(log-iw-size(16)); };
+            destination d { blocking(log-fifo-size(16)); };
+            log { source(s1); filter { program("fc"); }; destination(d); flags(flow-control); };
+            log { source(s1); filter { not program("fc"); }; destination(d); };
+            """)
+        p.start()
+        let finished = waitUntil { h.source("s1")?.isFinished == true }
+        #expect(finished)
+        h.gate.release()
+        p.stopSources()
+        p.stopDestinations(drain: true)
+        let lines = h.collector.lines("d")
+        #expect(lines.count == 21)
+        #expect(p.droppedTotal == 0)
+        #expect(lines == ["first"] + (0..<10).map { "n\($0)" } + (0..<10).map { "f\($0)" })
+    }
+
+    @Test("stopping sources releases a source blocked on its window")
+    func stopReleasesBlockedSource() throws {
+        let h = Harness(messages: ["s1": numbered(8)])
+        let p = try h.build(config(flags: "flags(flow-control);"))
+        p.start()
+        guard let src = h.source("s1"), let poster = src.poster else {
+            Issue.record("source was not started")
+            h.gate.release()
+            return
+        }
+        #expect(waitUntil { h.gate.blockedWriters == 1 && poster.receivedCount == 5 })
+        // stopSources joins the source thread: it must return although the writer is blocked.
+        p.stopSources()
+        #expect(src.isFinished)
+        #expect(poster.window.isStopping)
+        h.gate.release()
+        p.stopDestinations(drain: true)
+        #expect(h.collector.total == 8)
+    }
+}

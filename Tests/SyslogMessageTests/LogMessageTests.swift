@@ -1,0 +1,144 @@
+import Synchronization
+import Testing
+import SyslogMessage
+
+@Suite("LogMessage values, tags and clones")
+struct LogMessageTests {
+    @Test("builtin handles read back what was set")
+    func valuesByHandle() {
+        let m = LogMessage(stamp: LogStamp(seconds: 0, utcOffset: 0))
+        m[.host] = .string("h1")
+        m.set(.program, "prog")
+        m[.pid] = .int(42)
+        #expect(m[.host] == .string("h1"))
+        #expect(m.text(.program) == "prog")
+        #expect(m.text(.pid) == "42")
+        #expect(m[.msgid] == nil)
+        #expect(m.text(.msgid) == "")
+    }
+
+    @Test("names resolve to the builtin handles; MSG is an alias of MESSAGE")
+    func valuesByName() {
+        let m = LogMessage(stamp: LogStamp(seconds: 0, utcOffset: 0))
+        m["MSG"] = .string("via alias")
+        #expect(m[.message] == .string("via alias"))
+        #expect(m["MESSAGE"] == .string("via alias"))
+        #expect(m.entries.count == 1)
+        m["HOST"] = .string("h")
+        #expect(m[.host] == .string("h"))
+        #expect(NameRegistry.shared.handle(for: "MSG") == .message)
+        #expect(NameRegistry.shared.name(of: .message) == "MESSAGE")
+        #expect(NameRegistry.shared.handle(for: "FULLHOST_FROM") == .hostFrom)
+    }
+
+    @Test("custom names are interned once and keep their canonical name")
+    func customNames() {
+        let m = LogMessage(stamp: LogStamp(seconds: 0, utcOffset: 0))
+        m["test.custom.name"] = .string("v")
+        let h = NameRegistry.shared.handle(for: "test.custom.name")
+        #expect(h.raw > NVHandle.fileName.raw)
+        #expect(NameRegistry.shared.handle(for: "test.custom.name") == h)
+        #expect(NameRegistry.shared.existingHandle(for: "test.custom.name") == h)
+        #expect(NameRegistry.shared.existingHandle(for: "test.never.interned.\(#line)") == nil)
+        #expect(NameRegistry.shared.name(of: h) == "test.custom.name")
+        #expect(m[h] == .string("v"))
+    }
+
+    @Test("overwriting keeps one entry in place; nil removes it")
+    func overwriteAndRemove() {
+        let m = LogMessage(message: "first", stamp: LogStamp(seconds: 0, utcOffset: 0))
+        m[.host] = .string("h")
+        m[.message] = .string("second")
+        #expect(m.entries.count == 2)
+        #expect(m.entries.map(\.handle) == [.message, .host])
+        #expect(m.text(.message) == "second")
+        m[.message] = .int(7)
+        #expect(m[.message] == .int(7))
+        m[.message] = nil
+        #expect(m[.message] == nil)
+        #expect(m.entries.map(\.handle) == [.host])
+        m[.message] = nil
+        #expect(m.entries.count == 1)
+    }
+
+    @Test("tags keep insertion order and never repeat")
+    func tags() {
+        let m = LogMessage(stamp: LogStamp(seconds: 0, utcOffset: 0))
+        m.addTag("b")
+        m.addTag("a")
+        m.addTag("b")
+        m.addTag("c")
+        #expect(m.tags == ["b", "a", "c"])
+        #expect(m.hasTag("a"))
+        m.removeTag("a")
+        #expect(m.tags == ["b", "c"])
+        #expect(!m.hasTag("a"))
+        m.removeTag("missing")
+        #expect(m.tags == ["b", "c"])
+    }
+
+    @Test("pri splits into facility and severity")
+    func priParts() {
+        let m = LogMessage(stamp: LogStamp(seconds: 0, utcOffset: 0))
+        #expect(m.pri == 13)
+        #expect(m.facility == 1 && m.severity == 5)
+        m.pri = 23 * 8 + 7
+        #expect(m.facility == 23 && m.severity == 7)
+    }
+
+    @Test("a clone is a deep copy that changes independently")
+    func cloneIndependence() {
+        let m = LogMessage(message: "orig", stamp: LogStamp(seconds: 100, microseconds: 5, utcOffset: 3600))
+        m.received = LogStamp(seconds: 200, utcOffset: 0)
+        m.pri = 30
+        m.addTag("t1")
+        m.sourceAddress = "10.0.0.1"
+        m.rawSize = 17
+        m.isLocal = true
+        m.sequence = 9
+        m.retainAck()
+        let c = m.clone()
+        #expect(c !== m)
+        #expect(c.text(.message) == "orig")
+        #expect(c.stamp == m.stamp && c.received == m.received)
+        #expect(c.pri == 30 && c.tags == ["t1"] && c.sourceAddress == "10.0.0.1")
+        #expect(c.rawSize == 17 && c.isLocal && c.sequence == 9)
+        #expect(c.pendingAckCount == 0)
+        #expect(c.ackTarget == nil)
+
+        c[.message] = .string("changed")
+        c[.host] = .string("new")
+        c.addTag("t2")
+        c.pri = 1
+        #expect(m.text(.message) == "orig")
+        #expect(m[.host] == nil)
+        #expect(m.tags == ["t1"])
+        #expect(m.pri == 30)
+        m.removeTag("t1")
+        #expect(c.tags == ["t1", "t2"])
+    }
+
+    final class AckCounter: MessageAckTarget {
+        private let total = Atomic<Int>(0)
+        var acked: Int { total.load(ordering: .relaxed) }
+        func acknowledge(_ count: Int) { total.add(count, ordering: .relaxed) }
+    }
+
+    @Test("the last of several holders returns the window slot, once")
+    func acknowledgement() {
+        let target = AckCounter()
+        let m = LogMessage(stamp: LogStamp(seconds: 0, utcOffset: 0))
+        m.ackTarget = target
+        m.retainAck(3)
+        m.acknowledge()
+        m.acknowledge()
+        #expect(target.acked == 0)
+        m.acknowledge()
+        #expect(target.acked == 1)
+        #expect(m.pendingAckCount == 0)
+    }
+}
+
+extension LogMessage {
+    var pendingAckCount: Int { pendingAcks.load(ordering: .relaxed) }
+}

@@ -28,7 +28,7 @@ let package = Package(
                 dependencies: ["SyslogMessage", "SyslogConfig", "SyslogTemplates", "SyslogFilters"],
                 swiftSettings: fast),
         .target(name: "SyslogFile", dependencies: ["SyslogCore"], swiftSettings: fast),
-        .target(name: "SyslogPython", dependencies: ["CPython"]),
+        .target(name: "SyslogPython", dependencies: ["CPython", "SyslogCore"], swiftSettings: fast),
         .target(name: "SyslogDaemon", dependencies: ["SyslogCore", "SyslogFile", "SyslogPython"],
                 swiftSettings: fast),
         // Release: the Swift runtime linked statically (about 3 MiB less resident memory).

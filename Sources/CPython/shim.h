@@ -4,3 +4,71 @@
 #pragma clang module import SwiftGlibc
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+#include <datetime.h>
+#include <structmember.h>
+
+// Small helpers for what Swift cannot import from Python.h (object-like macros, variadic
+// functions, struct layouts of our own types). Everything else is called directly.
+
+static inline PyObject *ssw_none(void) { return Py_None; }
+static inline PyObject *ssw_true(void) { return Py_True; }
+static inline PyObject *ssw_false(void) { return Py_False; }
+static inline PyObject *ssw_new_none(void) { Py_INCREF(Py_None); return Py_None; }
+static inline PyObject *ssw_new_bool(int v) { if (v) { Py_INCREF(Py_True); return Py_True; } Py_INCREF(Py_False); return Py_False; }
+static inline void ssw_incref(PyObject *o) { Py_INCREF(o); }
+static inline void ssw_decref(PyObject *o) { Py_DECREF(o); }
+static inline void ssw_xdecref(PyObject *o) { Py_XDECREF(o); }
+static inline int ssw_is_none(PyObject *o) { return o == Py_None; }
+static inline PyTypeObject *ssw_type(PyObject *o) { return Py_TYPE(o); }
+static inline int ssw_unicode_check(PyObject *o) { return PyUnicode_Check(o); }
+static inline int ssw_bytes_check(PyObject *o) { return PyBytes_Check(o); }
+static inline int ssw_long_check_exact(PyObject *o) { return PyLong_CheckExact(o); }
+static inline int ssw_float_check_exact(PyObject *o) { return PyFloat_CheckExact(o); }
+static inline int ssw_bool_check(PyObject *o) { return PyBool_Check(o); }
+static inline int ssw_list_check_exact(PyObject *o) { return PyList_CheckExact(o); }
+static inline int ssw_dict_check(PyObject *o) { return PyDict_Check(o); }
+static inline int ssw_tuple_check(PyObject *o) { return PyTuple_Check(o); }
+static inline int ssw_type_check(PyObject *o) { return PyType_Check(o); }
+static inline int ssw_capsule_check(PyObject *o) { return PyCapsule_CheckExact(o); }
+static inline Py_ssize_t ssw_tuple_size(PyObject *o) { return PyTuple_GET_SIZE(o); }
+static inline PyObject *ssw_tuple_item(PyObject *o, Py_ssize_t i) { return PyTuple_GET_ITEM(o, i); }
+static inline Py_ssize_t ssw_list_size(PyObject *o) { return PyList_GET_SIZE(o); }
+static inline PyObject *ssw_list_item(PyObject *o, Py_ssize_t i) { return PyList_GET_ITEM(o, i); }
+static inline void ssw_type_free(PyObject *self) {
+    PyTypeObject *tp = Py_TYPE(self);
+    tp->tp_free(self);
+    if (tp->tp_flags & Py_TPFLAGS_HEAPTYPE) Py_DECREF(tp);
+}
+
+/// `_syslogng.LogMessage` instances: the daemon message behind them and whether it was posted
+/// (posted messages are read-only).
+typedef struct {
+    PyObject_HEAD
+    void *message;
+    int frozen;
+} SswMessageObject;
+
+/// `_syslogng.LogSource` / `LogFetcher` instances: the driver binding behind them.
+typedef struct {
+    PyObject_HEAD
+    void *binding;
+    PyObject *persist_name;
+    int auto_close_batches;
+} SswSourceObject;
+
+static inline Py_ssize_t ssw_message_basicsize(void) { return sizeof(SswMessageObject); }
+static inline Py_ssize_t ssw_source_basicsize(void) { return sizeof(SswSourceObject); }
+static inline Py_ssize_t ssw_source_persist_name_offset(void) { return offsetof(SswSourceObject, persist_name); }
+static inline Py_ssize_t ssw_source_auto_close_offset(void) { return offsetof(SswSourceObject, auto_close_batches); }
+
+/// The datetime C API (a capsule import).
+static inline PyDateTime_CAPI *ssw_datetime_api(void) {
+    return (PyDateTime_CAPI *)PyCapsule_Import(PyDateTime_CAPSULE_NAME, 0);
+}
+
+static inline PyObject *ssw_exc_type_error(void) { return PyExc_TypeError; }
+static inline PyObject *ssw_exc_value_error(void) { return PyExc_ValueError; }
+static inline PyObject *ssw_exc_runtime_error(void) { return PyExc_RuntimeError; }
+static inline PyObject *ssw_exc_overflow_error(void) { return PyExc_OverflowError; }
+static inline PyObject *ssw_exc_key_error(void) { return PyExc_KeyError; }
+static inline PyObject *ssw_exc_attribute_error(void) { return PyExc_AttributeError; }

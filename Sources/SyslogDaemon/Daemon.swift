@@ -38,6 +38,7 @@ public final class Daemon {
         InternalSource.register(in: r)
         ExampleMsgGenerator.register(in: r)
         FileDrivers.register(in: r)
+        PythonPlugin.register(in: r)
         return r
     }
 

@@ -41,6 +41,7 @@ public final class ConfigBuilder {
         var namedTemplates: [String: TemplateResolver.Named] = [:]
         var logStatements: [LogStatement] = []
         var pythonBlocks: [String] = []
+        for hook in registry.willBuild { try hook(config) }
         for st in config.statements {
             switch st {
             case .options(let opts, _):
@@ -65,7 +66,11 @@ public final class ConfigBuilder {
                 namedTemplates[name] = try namedTemplate(options, r)
             case .log(let l):
                 logStatements.append(l)
-            case .python(let code, _):
+            case .python(let code, let r):
+                guard let handler = registry.blockHandlers["python"] else {
+                    throw errors.error("python {} blocks need the Python plugin", at: r)
+                }
+                try handler(code, r, errors)
                 pythonBlocks.append(code)
             }
         }

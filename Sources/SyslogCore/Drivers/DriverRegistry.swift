@@ -20,6 +20,19 @@ public typealias DestinationFactory = (OptionReader, BuildContext) throws(Config
 public final class DriverRegistry {
     public private(set) var sources: [String: SourceFactory] = [:]
     public private(set) var destinations: [String: DestinationFactory] = [:]
+    /// Runs before a configuration is built (e.g. a fresh Python main module per config).
+    public private(set) var willBuild: [(ConfigFile) throws(ConfigError) -> Void] = []
+    /// Handlers of raw top-level blocks by keyword (`python { … };`).
+    public private(set) var blockHandlers: [String: (String, SourceRange, ConfigErrorFactory) throws(ConfigError) -> Void] = [:]
+
+    public func registerWillBuild(_ hook: @escaping (ConfigFile) throws(ConfigError) -> Void) {
+        willBuild.append(hook)
+    }
+
+    public func registerBlock(_ keyword: String,
+                              _ handler: @escaping (String, SourceRange, ConfigErrorFactory) throws(ConfigError) -> Void) {
+        blockHandlers[keyword] = handler
+    }
 
     public init() {}
 

@@ -17,10 +17,21 @@ public protocol SourceDriver: AnyObject, Sendable {
     /// `default-severity()` only to input without `<PRI>`; for the others the pipeline
     /// overwrites the PRI of every message.
     var parsesPriority: Bool { get }
+    /// Prepares the driver before anything starts (syslog-ng's init phase; the Python source
+    /// creates its object and calls `init()` here). Throwing makes start-up exit with 2, or a
+    /// reload revert.
+    func initialize() throws(PipelineInitError)
+    /// Undoes ``initialize()`` after the driver stopped (Python's `deinit()`).
+    func deinitialize()
+    /// The driver's persist name when it has one; names must be unique in a configuration.
+    var persistName: String? { get }
 }
 
 extension SourceDriver {
     public var parsesPriority: Bool { false }
+    public func initialize() throws(PipelineInitError) {}
+    public func deinitialize() {}
+    public var persistName: String? { nil }
 }
 
 extension SourceOptions {

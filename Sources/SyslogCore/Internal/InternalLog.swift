@@ -58,7 +58,11 @@ public final class InternalLog: Sendable {
 
     /// Logs a message with structured key-value pairs, e.g.
     /// `log(.error, "Error opening file for writing", ["filename": p, "error": e])`.
-    public func log(_ level: Level, _ text: String, _ pairs: [(String, String)] = []) {
+    /// - Parameter severityOverride: the severity the message carries when it differs from the
+    ///   level that decides whether it is emitted (Python's `Logger.info` always reaches
+    ///   `internal()` but keeps severity info).
+    public func log(_ level: Level, _ text: String, _ pairs: [(String, String)] = [],
+                    severityOverride: Level? = nil) {
         guard isEnabled(level) else { return }
         // syslog-ng's event format: the description, ';', then `key='value'` pairs.
         var line = text + ";"
@@ -66,7 +70,7 @@ public final class InternalLog: Sendable {
             line += " "
             line += pairs.map { "\($0.0)='\($0.1)'" }.joined(separator: ", ")
         }
-        emit(level, line)
+        emit(severityOverride ?? level, line)
     }
 
     public func error(_ text: String, _ pairs: [(String, String)] = []) { log(.error, text, pairs) }

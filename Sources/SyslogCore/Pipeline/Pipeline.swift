@@ -41,6 +41,23 @@ public final class Pipeline: @unchecked Sendable {
                                         pairs: [("persist_name", d.spec.persistName), ("driver", d.statementName)])
             }
         }
+        var initialized: [any SourceDriver] = []
+        var sourceNames = Set<String>()
+        do throws(PipelineInitError) {
+            for s in sources {
+                for (driver, _) in s.drivers {
+                    try driver.initialize()
+                    initialized.append(driver)
+                    if let name = driver.persistName, !sourceNames.insert(name).inserted {
+                        throw PipelineInitError(message: "Automatic assignment of persist names failed, as conflicting persist-names were found. Please override the automatically assigned identifier using an explicit perist-name() option or remove the duplicated configuration elements",
+                                                pairs: [("persist_name", name), ("driver", s.name)])
+                    }
+                }
+            }
+        } catch {
+            for d in initialized { d.deinitialize() }
+            throw error
+        }
     }
 
     /// Starts destinations first, then sources.
@@ -66,6 +83,7 @@ public final class Pipeline: @unchecked Sendable {
         for s in sources { for (d, _) in s.drivers { d.join() } }
         for p in posters { p.finish() }
         posters.removeAll()
+        for s in sources { for (d, _) in s.drivers { d.deinitialize() } }
     }
 
     /// Stops destination workers; with `drain`, after writing what is queued.

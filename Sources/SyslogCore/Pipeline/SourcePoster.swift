@@ -50,9 +50,10 @@ public final class SourcePoster: @unchecked Sendable {
     public var isStopping: Bool { window.isStopping }
 
     /// Posts a message. Blocks (after handing over the pending batch) while the window is full.
-    public func post(_ msg: LogMessage) {
+    /// - Parameter waiting: wraps a wait for window space (the Python source releases the GIL).
+    public func post(_ msg: LogMessage, waiting: (() -> Void) -> Void = { $0() }) {
         prepare(msg)
-        window.take(beforeSleep: { closeBatch() })
+        window.take(beforeSleep: { closeBatch() }, waiting: waiting)
         msg.ackTarget = window
         msg.retainAck()
         received.add(1, ordering: .relaxed)

@@ -27,8 +27,9 @@ public final class SourceWindow: MessageAckTarget {
     /// Takes one slot. If none is free, calls `beforeSleep` (to flush pending batches so they
     /// can drain) and waits until a slot is free or the window is stopped. Returns false when it
     /// returned because of a stop without a free slot (the caller may still post).
+    /// - Parameter waiting: wraps the sleep (e.g. to release the GIL around it).
     @discardableResult
-    public func take(beforeSleep: () -> Void) -> Bool {
+    public func take(beforeSleep: () -> Void, waiting: (() -> Void) -> Void = { $0() }) -> Bool {
         while true {
             let cur = free.load(ordering: .relaxed)
             if cur > 0 {
@@ -41,13 +42,15 @@ public final class SourceWindow: MessageAckTarget {
                 return false
             }
             beforeSleep()
-            lock.withLock {
-                sleeping.store(true, ordering: .sequentiallyConsistent)
-                while free.load(ordering: .sequentiallyConsistent) <= 0
-                        && !stopping.load(ordering: .sequentiallyConsistent) {
-                    lock.wait(seconds: 0.5)
+            waiting {
+                lock.withLock {
+                    sleeping.store(true, ordering: .sequentiallyConsistent)
+                    while free.load(ordering: .sequentiallyConsistent) <= 0
+                            && !stopping.load(ordering: .sequentiallyConsistent) {
+                        lock.wait(seconds: 0.5)
+                    }
+                    sleeping.store(false, ordering: .sequentiallyConsistent)
                 }
-                sleeping.store(false, ordering: .sequentiallyConsistent)
             }
         }
     }

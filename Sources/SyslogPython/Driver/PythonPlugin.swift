@@ -1,0 +1,115 @@
+internal import CPython
+#if canImport(Glibc)
+import Glibc
+#endif
+import SyslogConfig
+import SyslogCore
+
+/// Registers the Python drivers and the `python { … };` block with the daemon.
+public enum PythonPlugin {
+    /// The `_syslogng_main` module of the configuration being built (GIL-protected).
+    nonisolated(unsafe) static var currentMain: PyRef?
+    /// Where the pure-Python `syslogng` package is, found at start-up.
+    nonisolated(unsafe) public static var packageDirectory: String?
+
+    public static func register(in registry: DriverRegistry) {
+        registry.registerWillBuild { config throws(ConfigError) in
+            // A fresh main module per configuration, created only when the config uses Python.
+            guard usesPython(config) else { return }
+            try startInterpreter(config)
+            Python.attach { gil in
+                currentMain = PyRef(owned: PyModule_New("_syslogng_main"))
+                if let m = currentMain, let d = PyModule_GetDict(m.pointer) {
+                    PyDict_SetItemString(d, "__builtins__", PyEval_GetBuiltins())
+                }
+            }
+        }
+        registry.registerBlock("python") { code, range, errors throws(ConfigError) in
+            let failure: String? = Python.attach { gil in
+                guard let main = currentMain, let globals = PyModule_GetDict(main.pointer) else {
+                    return "no main module"
+                }
+                let filename = "\(range.start.file){python-global-code:\(range.start.line)}"
+                guard let compiled = Py_CompileString(code, filename, Py_file_input) else {
+                    let e = PythonException.fetch(gil)
+                    InternalLog.shared.error("Error compiling Python global code block", [("exception", e?.description ?? "")])
+                    if let tb = e?.traceback { StandardError.write(tb) }
+                    return "compile"
+                }
+                defer { ssw_decref(compiled) }
+                guard let result = PyEval_EvalCode(compiled, globals, globals) else {
+                    let e = PythonException.fetch(gil)
+                    InternalLog.shared.error("Error evaluating global Python block", [("exception", e?.description ?? "")])
+                    if let tb = e?.traceback { StandardError.write(tb) }
+                    return "evaluate"
+                }
+                ssw_decref(result)
+                return nil
+            }
+            if failure != nil {
+                throw errors.error("Error processing global python block", at: range)
+            }
+        }
+        registry.registerSource("python") { (reader, ctx) throws(ConfigError) in
+            try PythonSourceDriver.make(reader, ctx)
+        }
+    }
+
+    static func usesPython(_ config: ConfigFile) -> Bool {
+        for st in config.statements {
+            switch st {
+            case .python: return true
+            case .source(_, let drivers, _): if drivers.contains(where: { $0.name == "python" }) { return true }
+            case .log(let l): if logUsesPython(l) { return true }
+            default: continue
+            }
+        }
+        return false
+    }
+
+    private static func logUsesPython(_ l: LogStatement) -> Bool {
+        l.items.contains { item in
+            switch item {
+            case .sourceInline(let d, _): return d.contains { $0.name == "python" }
+            case .log(let child): return logUsesPython(child)
+            default: return false
+            }
+        }
+    }
+
+    /// Starts the interpreter with the config's `python/` directory and the `syslogng`
+    /// package on `sys.path`.
+    static func startInterpreter(_ config: ConfigFile) throws(ConfigError) {
+        guard !PythonRuntime.isInitialized else { return }
+        var paths: [String] = []
+        if let main = config.files.first {
+            let dir = main.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
+            paths.append((dir.isEmpty ? "." : dir) + "/python")
+        }
+        if let pkg = packageDirectory ?? findPackageDirectory() { paths.append(pkg) }
+        PythonRuntime.extraPaths = paths
+        do {
+            try PythonRuntime.initialize()
+        } catch {
+            throw ConfigError(message: error.message)
+        }
+    }
+
+    /// `SYSLOG_SWIFT_PYTHON_DIR`, else `python/` next to the executable's ancestors (a source
+    /// checkout), else `<prefix>/share/syslog-swift/python`.
+    static func findPackageDirectory() -> String? {
+        if let env = getenv("SYSLOG_SWIFT_PYTHON_DIR") { return String(cString: env) }
+        var buf = [CChar](repeating: 0, count: 4096)
+        let n = readlink("/proc/self/exe", &buf, 4095)
+        guard n > 0 else { return nil }
+        var dir = String(decoding: buf[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        for _ in 0..<6 {
+            guard let slash = dir.lastIndex(of: "/") else { break }
+            dir = String(dir[..<slash])
+            for candidate in [dir + "/python", dir + "/share/syslog-swift/python"] {
+                if access(candidate + "/syslogng/__init__.py", R_OK) == 0 { return candidate }
+            }
+        }
+        return nil
+    }
+}

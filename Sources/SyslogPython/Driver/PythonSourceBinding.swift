@@ -1,0 +1,64 @@
+internal import CPython
+import Synchronization
+import SyslogCore
+import SyslogMessage
+
+/// What a `_syslogng.LogSource` object talks to while its `run()` posts: the source's poster,
+/// the run thread's identity, and the non-blocking (suspend/wakeup) state.
+///
+/// - Note: `post`/`closeBatch` run on the run thread with the GIL held.
+final class PythonSourceBinding: @unchecked Sendable {
+    // Invariant for @unchecked Sendable: `poster`, `runThread` and `transportName` are written
+    // on the run thread or before it starts, with the GIL held; the atomics are shared.
+    var poster: SourcePoster?
+    var runThread: pthread_t?
+    var transportName: String?
+    /// Both suspend() and wakeup() are defined: posts never block (spec §4.4).
+    var nonBlocking = false
+    let suspended = Atomic<Bool>(false)
+    var suspendMethod: PyRef?
+    var driverID: String
+    var className: String
+
+    init(driverID: String, className: String) {
+        self.driverID = driverID
+        self.className = className
+    }
+
+    @inline(__always)
+    func isRunThread() -> Bool {
+        guard let t = runThread else { return false }
+        return pthread_equal(t, pthread_self()) != 0
+    }
+
+    /// Posts from `run()`: takes a window slot (waiting with the GIL released when the window is
+    /// full, or dropping in non-blocking mode), then routes the message.
+    @inline(__always)
+    func post(_ msg: LogMessage, autoClose: Bool) {
+        guard let poster else { return }
+        if let t = transportName { msg[.transport] = .string(t) }
+        if nonBlocking || poster.isStopping {
+            if suspended.load(ordering: .acquiring) || poster.window.available <= 0 {
+                InternalLog.shared.error("Incorrectly suspended source, dropping message", [("driver", driverID)])
+                return
+            }
+        }
+        poster.post(msg, waiting: { sleep in
+            let saved = PyEval_SaveThread()
+            sleep()
+            PyEval_RestoreThread(saved)
+        })
+        if autoClose { poster.closeBatch() }
+        if nonBlocking && poster.window.available <= 0 {
+            suspended.store(true, ordering: .releasing)
+            poster.closeBatch()
+            if let s = suspendMethod {
+                if let r = Py.call(s.pointer, [], GIL.assumeHeld()) { ssw_decref(r) } else {
+                    PythonException.fetch(GIL.assumeHeld())?.log(caller: driverID, className: className, function: "suspend")
+                }
+            }
+        }
+    }
+
+    func closeBatch() { poster?.closeBatch() }
+}

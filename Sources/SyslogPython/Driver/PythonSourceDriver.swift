@@ -1,0 +1,290 @@
+internal import CPython
+import Synchronization
+import SyslogConfig
+import SyslogCore
+import SyslogMessage
+
+/// `python(class("mod.Class") options(…) …)`: a server-style Python source (spec §3, §4). The
+/// object is created and `init()`ed at pipeline initialisation, `run()` gets its own OS thread,
+/// `request_exit()` and `deinit()` are called from the control thread.
+final class PythonSourceDriver: SourceDriver, @unchecked Sendable {
+    // Invariant for @unchecked Sendable: Python objects are touched with the GIL held; the
+    // other state is written on the control thread before `start` and read after `join`.
+    let driverName = "python"
+    let className: String
+    let options: [(String, PythonOptionValue)]
+    let loaders: [String]
+    let persistNameOption: String?
+    let flags: PythonSourceFlags
+    let statementName: String
+    let mainModule: PyRef?
+    let binding: PythonSourceBinding
+    private var instance: PyRef?
+    private var runMethod: PyRef?
+    private var requestExitMethod: PyRef?
+    private var wakeupMethod: PyRef?
+    private var thread: OSThread?
+    private(set) var persistName: String?
+
+    init(className: String, options: [(String, PythonOptionValue)], loaders: [String], persistName: String?,
+         flags: PythonSourceFlags, statementName: String, mainModule: PyRef?) {
+        self.className = className
+        self.options = options
+        self.loaders = loaders
+        self.persistNameOption = persistName
+        self.flags = flags
+        self.statementName = statementName
+        self.mainModule = mainModule
+        self.binding = PythonSourceBinding(driverID: statementName, className: className)
+    }
+
+    static func make(_ reader: OptionReader, _ ctx: BuildContext) throws(ConfigError) -> any SourceDriver {
+        guard let cls = try reader.string("class") else {
+            throw ctx.errors.error("Error initializing Python bindings: no class specified", at: reader.node.range)
+        }
+        let opts = try PythonOptionValue.read(reader.takeAll("options"), errors: ctx.errors)
+        var loaders = try reader.strings("loaders") ?? []
+        if let imports = try reader.strings("imports") {
+            InternalLog.shared.warning("imports() has been deprecated, please use loaders()")
+            loaders += imports
+        }
+        let persist = try reader.string("persist-name")
+        var flagNames: [String] = []
+        if let f = reader.node.options.first(where: { $0.name == "flags" }) {
+            flagNames = try OptionReader.strings(f, errors: ctx.errors).map { $0.replacingOccurrencesOfUnderscore }
+            for name in flagNames where !PythonSourceFlags.known.contains(name) {
+                throw ctx.errors.error("Unknown flag \"\(name)\"", at: f.range)
+            }
+        }
+        for accepted in ["use-syslogng-pid", "read-old-records", "sdata-prefix", "long-hostnames", "internal"] {
+            _ = reader.take(accepted)
+        }
+        return PythonSourceDriver(className: cls, options: opts, loaders: loaders, persistName: persist,
+                                  flags: PythonSourceFlags(flagNames), statementName: ctx.statementName,
+                                  mainModule: PythonPlugin.currentMain)
+    }
+
+    // MARK: lifecycle
+
+    func initialize() throws(PipelineInitError) {
+        let failure: PipelineInitError? = Python.attach { gil in
+            do throws(PipelineInitError) {
+                try initializeLocked(gil)
+                return nil
+            } catch {
+                return error
+            }
+        }
+        if let failure { throw failure }
+    }
+
+    private func fail(_ message: String, _ exception: PythonException? = nil) -> PipelineInitError {
+        var pairs: [(String, String)] = [("driver", statementName), ("class", className)]
+        if let e = exception {
+            pairs.append(("exception", e.description))
+            if !e.traceback.isEmpty { StandardError.write(e.traceback) }
+        }
+        InternalLog.shared.error(message, pairs)
+        return PipelineInitError(message: message, pairs: pairs)
+    }
+
+    private func initializeLocked(_ gil: borrowing GIL) throws(PipelineInitError) {
+        if let main = mainModule, let modules = PyImport_GetModuleDict() {
+            PyDict_SetItemString(modules, "_syslogng_main", main.pointer)
+        }
+        for l in loaders {
+            if let m = PyImport_ImportModule(l) { ssw_decref(m) } else {
+                let e = PythonException.fetch(gil)
+                InternalLog.shared.error("Error loading Python module", [("module", l), ("exception", e?.description ?? "")])
+            }
+        }
+        guard let cls = resolveClass(gil) else {
+            throw fail("Error looking up Python driver class", PythonException.fetch(gil))
+        }
+        defer { ssw_decref(cls) }
+        guard let obj = Py.call(cls, [], gil) else {
+            throw fail("Error instantiating Python driver class", PythonException.fetch(gil))
+        }
+        let inst = PyRef(owned: obj)
+        guard let inst, SourceType.isInstance(inst.pointer) else {
+            throw fail("Error instantiating Python driver class, class is not a subclass of LogSource")
+        }
+        instance = inst
+        let so = SourceType.object(inst.pointer)
+        so.pointee.binding = Unmanaged.passUnretained(binding).toOpaque()
+        so.pointee.auto_close_batches = 1
+        if let pending = PendingTransport.take(inst.pointer) { binding.transportName = pending }
+        // Bound methods are looked up once, before init() (spec §3.1).
+        guard let run = Py.attr(inst.pointer, "run", gil) else {
+            throw fail("Error initializing Python source, class does not have a run() method")
+        }
+        runMethod = PyRef(owned: run)
+        guard let exit = Py.attr(inst.pointer, "request_exit", gil) else {
+            throw fail("Error initializing Python source, class does not have a request_exit() method")
+        }
+        requestExitMethod = PyRef(owned: exit)
+        if let suspend = Py.attr(inst.pointer, "suspend", gil) {
+            guard let wakeup = Py.attr(inst.pointer, "wakeup", gil) else {
+                ssw_decref(suspend)
+                throw fail("Error initializing Python source, class implements suspend() but wakeup() is missing")
+            }
+            binding.suspendMethod = PyRef(owned: suspend)
+            wakeupMethod = PyRef(owned: wakeup)
+            binding.nonBlocking = true
+        }
+        let name = computePersistName(inst.pointer, gil)
+        persistName = name
+        ssw_xdecref(so.pointee.persist_name)
+        so.pointee.persist_name = Py.str(name)
+        if let flagsDict = makeFlagsDict() {
+            PyObject_SetAttrString(inst.pointer, "flags", flagsDict)
+            ssw_decref(flagsDict)
+        }
+        if let initFn = Py.attr(inst.pointer, "init", gil) {
+            defer { ssw_decref(initFn) }
+            guard let opts = makeOptionsDict() else {
+                throw fail("Error initializing Python driver object, init() returned FALSE", PythonException.fetch(gil))
+            }
+            defer { ssw_decref(opts) }
+            guard let result = Py.call(initFn, [opts], gil) else {
+                let e = PythonException.fetch(gil)
+                e?.log(caller: statementName, className: className, function: "init")
+                throw fail("Error initializing Python driver object, init() returned FALSE")
+            }
+            let truthy = PyObject_IsTrue(result)
+            ssw_decref(result)
+            if truthy != 1 {
+                throw fail("Error initializing Python driver object, init() returned FALSE")
+            }
+        }
+        if let capsule = PyCapsule_New(Unmanaged.passUnretained(binding).toOpaque(), "parse_options", nil) {
+            PyObject_SetAttrString(inst.pointer, "parse_options", capsule)
+            ssw_decref(capsule)
+        }
+        PyErr_Clear()
+    }
+
+    /// `class()`: split at the last dot; no dot means the config's `python {}` block.
+    private func resolveClass(_ gil: borrowing GIL) -> PyObjectPtr? {
+        if let dot = className.lastIndex(of: ".") {
+            let moduleName = String(className[..<dot])
+            let attr = String(className[className.index(after: dot)...])
+            guard let module = PyImport_ImportModule(moduleName) else { return nil }
+            defer { ssw_decref(module) }
+            return PyObject_GetAttrString(module, attr)
+        }
+        guard let main = mainModule else {
+            Py.raise(ssw_exc_attribute_error(), "no python {} block defines \(className)")
+            return nil
+        }
+        return PyObject_GetAttrString(main.pointer, className)
+    }
+
+    private func computePersistName(_ inst: PyObjectPtr, _ gil: borrowing GIL) -> String {
+        if let p = persistNameOption { return "python-source.\(p)" }
+        if let gen = Py.attr(inst, "generate_persist_name", gil) {
+            defer { ssw_decref(gen) }
+            if let opts = makeOptionsDict() {
+                defer { ssw_decref(opts) }
+                if let r = Py.call(gen, [opts], gil) {
+                    defer { ssw_decref(r) }
+                    if let s = Py.string(r) ?? (ssw_bytes_check(r) != 0 ? Py.utf8Bytes(r).map { String(decoding: $0, as: UTF8.self) } : nil) {
+                        return "python-source.\(s)"
+                    }
+                }
+            }
+            if let e = PythonException.fetch(gil) { e.log(caller: statementName, className: className, function: "generate_persist_name") }
+            InternalLog.shared.error("Failed while generating persist name, using default", [("class", className)])
+        }
+        return "python-source(\(className))"
+    }
+
+    private func makeOptionsDict() -> PyObjectPtr? {
+        guard let d = PyDict_New() else { return nil }
+        for (k, v) in options {
+            guard let o = pyValue(v) else { ssw_decref(d); return nil }
+            PyDict_SetItemString(d, k, o)
+            ssw_decref(o)
+        }
+        return d
+    }
+
+    private func pyValue(_ v: PythonOptionValue) -> PyObjectPtr? {
+        switch v {
+        case .string(let s): return Py.str(s)
+        case .int(let i): return PyLong_FromLongLong(i)
+        case .float(let d): return PyFloat_FromDouble(d)
+        case .bool(let b): return ssw_new_bool(b ? 1 : 0)
+        case .list(let items):
+            guard let l = PyList_New(items.count) else { return nil }
+            for (i, s) in items.enumerated() { PyList_SetItem(l, i, Py.str(s)) }
+            return l
+        }
+    }
+
+    private func makeFlagsDict() -> PyObjectPtr? {
+        guard let d = PyDict_New() else { return nil }
+        for (k, v) in flags.dictionary {
+            let b = ssw_new_bool(v ? 1 : 0)
+            PyDict_SetItemString(d, k, b)
+            ssw_xdecref(b)
+        }
+        return d
+    }
+
+    func start(_ poster: SourcePoster) {
+        binding.poster = poster
+        thread = OSThread.start(name: "py:" + statementName) { [self] in
+            Python.attach { gil in
+                binding.runThread = pthread_self()
+                guard let run = runMethod else { return }
+                if let r = Py.call(run.pointer, [], gil) {
+                    ssw_decref(r)
+                } else if let e = PythonException.fetch(gil) {
+                    e.log(caller: statementName, className: className, function: "run")
+                }
+                // A batch left open when run() returns is closed, not lost (spec §15.5).
+                poster.closeBatch()
+            }
+        }
+    }
+
+    func requestStop() {
+        Python.attach { gil in
+            guard let exit = requestExitMethod else { return }
+            if let r = Py.call(exit.pointer, [], gil) { ssw_decref(r) } else {
+                PythonException.fetch(gil)?.log(caller: statementName, className: className, function: "request_exit")
+            }
+            if binding.nonBlocking, let w = wakeupMethod {
+                if let r = Py.call(w.pointer, [], gil) { ssw_decref(r) } else { PyErr_Clear() }
+            }
+        }
+    }
+
+    func join() {
+        thread?.join()
+        thread = nil
+    }
+
+    func deinitialize() {
+        Python.attach { gil in
+            guard let inst = instance else { return }
+            if let d = Py.attr(inst.pointer, "deinit", gil) {
+                if let r = Py.call(d, [], gil) { ssw_decref(r) } else {
+                    PythonException.fetch(gil)?.log(caller: statementName, className: className, function: "deinit")
+                }
+                ssw_decref(d)
+            }
+            SourceType.object(inst.pointer).pointee.binding = nil
+            runMethod = nil
+            requestExitMethod = nil
+            wakeupMethod = nil
+            binding.suspendMethod = nil
+            instance = nil
+        }
+    }
+}
+
+extension String {
+    var replacingOccurrencesOfUnderscore: String { String(map { $0 == "_" ? "-" : $0 }) }
+}

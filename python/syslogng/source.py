@@ -1,0 +1,93 @@
+"""``LogSource`` (server-style sources) and ``LogFetcher``."""
+import enum
+
+from .native import _syslogng
+
+
+class LogFetcherResult(enum.IntEnum):
+    ERROR = 0
+    NOT_CONNECTED = 1
+    SUCCESS = 2
+    TRY_AGAIN = 3
+    NO_DATA = 4
+
+
+if _syslogng is not None:
+    _NativeSource = _syslogng.LogSource
+else:
+    class _NativeSource:
+        """Stand-in: collects posted messages in ``self.posted`` so plugins can be unit-tested."""
+
+        auto_close_batches = True
+
+        def post_message(self, msg):
+            from .message import LogMessage
+            if not isinstance(msg, LogMessage):
+                raise TypeError("LogMessage expected in the first parameter")
+            if not hasattr(self, "posted"):
+                self.posted = []
+            msg._posted = True
+            self.posted.append(msg)
+
+        def close_batch(self):
+            pass
+
+        def set_transport_name(self, name):
+            if not isinstance(name, str):
+                raise TypeError("set_transport_name() expects a str")
+            self.transport_name = name
+
+
+class LogSource(_NativeSource):
+    """Base class of server-style Python sources: implement ``run()`` and ``request_exit()``."""
+
+    flags = {}
+    parse_options = None
+
+    def __init__(self):
+        super().__init__()
+
+    def init(self, options):
+        return True
+
+    def deinit(self):
+        pass
+
+    def run(self):
+        raise NotImplementedError
+
+    def request_exit(self):
+        raise NotImplementedError
+
+
+class LogFetcher:
+    """Base class of fetcher-style sources (the fetcher driver is a later issue)."""
+
+    ERROR = FETCH_ERROR = LogFetcherResult.ERROR
+    NOT_CONNECTED = FETCH_NOT_CONNECTED = LogFetcherResult.NOT_CONNECTED
+    SUCCESS = FETCH_SUCCESS = LogFetcherResult.SUCCESS
+    TRY_AGAIN = FETCH_TRY_AGAIN = LogFetcherResult.TRY_AGAIN
+    NO_DATA = FETCH_NO_DATA = LogFetcherResult.NO_DATA
+    flags = {}
+    parse_options = None
+
+    def init(self, options):
+        return True
+
+    def deinit(self):
+        pass
+
+    def open(self):
+        return True
+
+    def close(self):
+        pass
+
+    def request_exit(self):
+        pass
+
+    def fetch(self):
+        raise NotImplementedError
+
+    def set_transport_name(self, name):
+        self.transport_name = name

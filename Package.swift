@@ -32,8 +32,11 @@ let package = Package(
         .target(name: "SyslogDaemon", dependencies: ["SyslogCore", "SyslogFile", "SyslogPython"],
                 swiftSettings: fast),
         // Release: the Swift runtime linked statically (about 3 MiB less resident memory).
+        // jemalloc: messages are allocated on source threads and freed on destination threads;
+        // glibc's malloc serialises those cross-thread frees on arena locks (1.6x slower).
         .executableTarget(name: "syslog-swift", dependencies: ["SyslogDaemon"],
-                          linkerSettings: [.unsafeFlags(["-static-stdlib"], .when(configuration: .release))]),
+                          linkerSettings: [.unsafeFlags(["-static-stdlib"], .when(configuration: .release)),
+                                           .linkedLibrary("jemalloc")]),
 
         .testTarget(name: "SyslogMessageTests", dependencies: ["SyslogMessage"]),
         .testTarget(name: "SyslogConfigTests", dependencies: ["SyslogConfig"]),

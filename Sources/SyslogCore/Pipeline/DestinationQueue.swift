@@ -71,6 +71,9 @@ public final class DestinationQueue: @unchecked Sendable {
     /// Wakes the worker if it sleeps (one atomic load when it does not).
     @inline(__always)
     public func notify() {
+        // Orders the producer's ring write before this read (Dekker with `take`): without it
+        // the worker may go to sleep on a ring that just got a message.
+        atomicMemoryFence(ordering: .sequentiallyConsistent)
         if consumerSleeping.load(ordering: .sequentiallyConsistent) {
             lock.withLock { lock.signal() }
         }
@@ -85,14 +88,30 @@ public final class DestinationQueue: @unchecked Sendable {
         }
     }
 
+    /// How long an idle worker keeps polling its rings before it sleeps: a steady stream then
+    /// never pays for a wake-up syscall per message.
+    static let spinSeconds = 0.0002
+
     /// Takes up to `max` messages, waiting up to `timeout` seconds while empty. Returns an empty
     /// array on timeout or when woken by ``wake()``.
     public func take(max: Int, timeout: Double) -> [QueuedMessage] {
         var out: [QueuedMessage] = []
         out.reserveCapacity(Swift.min(max, 1024))
+        let snapshot: [MessageRing] = lock.withLock {
+            drain(into: &out, max: max)
+            return rings
+        }
+        if !out.isEmpty || timeout <= 0 { return out }
+        let deadline = monotonicSeconds() + DestinationQueue.spinSeconds
+        var spins = 0
+        spinning: while true {
+            for r in snapshot where r.count > 0 { break spinning }
+            spins += 1
+            if spins & 63 == 0 && monotonicSeconds() >= deadline { break }
+        }
         lock.withLock {
             drain(into: &out, max: max)
-            if out.isEmpty && !wakeRequested && timeout > 0 {
+            if out.isEmpty && !wakeRequested {
                 consumerSleeping.store(true, ordering: .sequentiallyConsistent)
                 drain(into: &out, max: max)
                 if out.isEmpty { lock.wait(seconds: timeout) }

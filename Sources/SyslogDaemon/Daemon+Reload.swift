@@ -43,6 +43,7 @@ extension Daemon {
         }
         newPipeline.start()
         current = (newConfig, newPipeline)
+        publishStats(newPipeline)
         pruneQueues(keeping: newPipeline)
         InternalLog.shared.notice("Configuration reload finished")
     }
@@ -55,6 +56,7 @@ extension Daemon {
                 try p.initialize()
                 p.start()
                 current = (config, p)
+                publishStats(p)
                 pruneQueues(keeping: p)
                 InternalLog.shared.notice("Configuration reverted to the previous one")
             } catch {

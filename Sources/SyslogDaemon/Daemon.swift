@@ -25,6 +25,7 @@ public final class Daemon {
     var queues: [String: DestinationQueue] = [:]
     var current: (config: ConfigFile, pipeline: Pipeline)?
     var persist: PersistFile
+    var control: ControlServer?
 
     public init(options: CommandLineOptions) {
         self.options = options
@@ -86,6 +87,11 @@ public final class Daemon {
         persist.save()
         pipeline.start()
         current = (config, pipeline)
+        let control = ControlServer(path: options.controlFile)
+        if control.start() {
+            self.control = control
+            publishStats(pipeline)
+        }
         InternalLog.shared.notice("syslog-ng starting up", [("version", Daemon.version)])
         InternalLog.shared.debug("Run id", [("run_id", String(runID))])
         if notifyParent >= 0 { Daemonizer.reportStarted(notifyParent) }
@@ -141,8 +147,14 @@ public final class Daemon {
             p.stopDestinations(drain: true)
         }
         current = nil
+        control?.stop()
         persist.save()
         if let p = options.pidFile { PidFile(path: p).remove() }
+    }
+
+    /// Points the control socket's STATS at the running pipeline.
+    func publishStats(_ pipeline: Pipeline) {
+        control?.stats.withLock { $0 = { [pipeline] in pipeline.statsLines() } }
     }
 
     /// Forgets queues no configuration uses any more.

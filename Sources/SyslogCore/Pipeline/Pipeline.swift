@@ -1,3 +1,4 @@
+import Synchronization
 import SyslogMessage
 
 /// One configuration generation, built and ready to run: its sources, destinations and log
@@ -14,6 +15,8 @@ public final class Pipeline: @unchecked Sendable {
     public let pythonBlocks: [String]
     private var posters: [SourcePoster] = []
     private var running = false
+    /// The posters, readable from other threads (stats).
+    private let postersForStats = Mutex<[SourcePoster]>([])
 
     public init(globals: GlobalOptions, destinations: [Destination],
                 sources: [(name: String, drivers: [(driver: any SourceDriver, options: SourceOptions)])],
@@ -70,6 +73,7 @@ public final class Pipeline: @unchecked Sendable {
                 let p = SourcePoster(pipeline: self, sourceIndex: i, sourceName: s.name, options: options,
                                      overwritePriority: !driver.parsesPriority)
                 posters.append(p)
+                postersForStats.withLock { $0.append(p) }
                 driver.start(p)
             }
         }
@@ -83,6 +87,7 @@ public final class Pipeline: @unchecked Sendable {
         for s in sources { for (d, _) in s.drivers { d.join() } }
         for p in posters { p.finish() }
         posters.removeAll()
+        postersForStats.withLock { $0.removeAll() }
         for s in sources { for (d, _) in s.drivers { d.deinitialize() } }
     }
 
@@ -90,6 +95,25 @@ public final class Pipeline: @unchecked Sendable {
     public func stopDestinations(drain: Bool) {
         for d in destinations { d.stop(drain: drain) }
         running = false
+    }
+
+    /// Counters in syslog-ng-ctl's `STATS` format (`SourceName;SourceId;SourceInstance;State;Type;Number`).
+    public func statsLines() -> [String] {
+        var lines: [String] = []
+        var received: [String: Int] = [:]
+        for p in postersForStats.withLock({ $0 }) {
+            received[p.sourceName, default: 0] += p.received.load(ordering: .relaxed)
+        }
+        for (name, n) in received.sorted(by: { $0.key < $1.key }) {
+            lines.append("source;\(name);;a;processed;\(n)")
+        }
+        for (i, d) in destinations.enumerated() {
+            let id = "\(d.statementName)#\(i)"
+            lines.append("dst.\(d.spec.driverName);\(id);\(d.spec.persistName);a;processed;\(d.written.load(ordering: .relaxed))")
+            lines.append("dst.\(d.spec.driverName);\(id);\(d.spec.persistName);a;dropped;\(d.queue.droppedCount)")
+            lines.append("dst.\(d.spec.driverName);\(id);\(d.spec.persistName);a;queued;\(d.queue.count)")
+        }
+        return lines
     }
 
     /// Total messages dropped by full queues.

@@ -12,6 +12,9 @@ public final class SourceWindow: MessageAckTarget {
     private let sleeping = Atomic<Bool>(false)
     private let stopping = Atomic<Bool>(false)
     private let lock = ConditionLock()
+    /// Set by ``armWakeup(_:)``: call the handler once the window has room again.
+    private let wakeupArmed = Atomic<Bool>(false)
+    private let wakeupHandler = Mutex<(@Sendable () -> Void)?>(nil)
 
     public init(capacity: Int) {
         self.capacity = max(1, capacity)
@@ -60,6 +63,21 @@ public final class SourceWindow: MessageAckTarget {
         free.add(count, ordering: .sequentiallyConsistent)
         if sleeping.load(ordering: .sequentiallyConsistent) {
             lock.withLock { lock.broadcast() }
+        }
+        if wakeupArmed.load(ordering: .sequentiallyConsistent),
+           wakeupArmed.exchange(false, ordering: .sequentiallyConsistent) {
+            if let handler = wakeupHandler.withLock({ $0 }) { handler() }
+        }
+    }
+
+    /// Non-blocking sources (Python `suspend()`/`wakeup()`): calls `handler` once, on the thread
+    /// that next returns a slot (or right away if there is room already).
+    public func armWakeup(_ handler: @escaping @Sendable () -> Void) {
+        wakeupHandler.withLock { $0 = handler }
+        wakeupArmed.store(true, ordering: .sequentiallyConsistent)
+        if free.load(ordering: .sequentiallyConsistent) > 0,
+           wakeupArmed.exchange(false, ordering: .sequentiallyConsistent) {
+            handler()
         }
     }
 

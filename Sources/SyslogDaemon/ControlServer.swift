@@ -90,15 +90,7 @@ final class ControlServer: @unchecked Sendable {
     }
 
     private func send(_ c: Int32, _ text: String) {
-        var t = text
-        t.withUTF8 { b in
-            var off = 0
-            while off < b.count {
-                let n = write(c, b.baseAddress.map { $0 + off }, b.count - off)
-                if n <= 0 { return }
-                off += n
-            }
-        }
+        FileDescriptor.writeAll(c, text)
     }
 
     func stop() {

@@ -56,11 +56,7 @@ func writeAtomically(_ path: String, _ text: String) -> Bool {
     let tmp = path + ".tmp"
     let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
     guard fd >= 0 else { return false }
-    var ok = true
-    var t = text
-    t.withUTF8 { buf in
-        if Glibc.write(fd, buf.baseAddress, buf.count) != buf.count { ok = false }
-    }
+    let ok = FileDescriptor.writeAll(fd, text)
     close(fd)
     guard ok, rename(tmp, path) == 0 else { unlink(tmp); return false }
     return true

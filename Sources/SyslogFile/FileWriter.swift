@@ -131,18 +131,7 @@ final class FileWriter: DestinationWriter {
     /// Writes out the file's buffer. On error the file is closed (reopened later) and the
     /// error logged.
     private func flush(_ f: OpenFile) -> Bool {
-        var off = 0
-        let ok: Bool = f.buffer.withUnsafeBytes { raw in
-            while off < raw.count {
-                let n = Glibc.write(f.fd, raw.baseAddress.map { $0 + off }, raw.count - off)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    return false
-                }
-                off += n
-            }
-            return true
-        }
+        let ok = f.buffer.withUnsafeBytes { FileDescriptor.writeAll(f.fd, $0) }
         if !ok {
             let err = errno
             InternalLog.shared.error("I/O error occurred while writing", [

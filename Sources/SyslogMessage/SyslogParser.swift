@@ -109,6 +109,21 @@ public enum SyslogParser {
         return v
     }
 
+    /// `.123456` at `p` as microseconds (more digits are ignored); advances `p` past it.
+    static func parseFraction(_ line: [UInt8], at p: inout Int) -> Int32 {
+        guard p < line.count, line[p] == UInt8(ascii: ".") else { return 0 }
+        var k = p + 1
+        var frac = 0
+        var digits = 0
+        while k < line.count, isDigit(line[k]) {
+            if digits < 6 { frac = frac * 10 + Int(line[k] - 48); digits += 1 }
+            k += 1
+        }
+        while digits < 6 { frac *= 10; digits += 1 }
+        p = k
+        return Int32(frac)
+    }
+
     /// `Mmm dd hh:mm:ss` (optionally `Mmm dd yyyy hh:mm:ss`), in the local zone.
     static func parseBSDStamp(_ line: [UInt8], at i: Int, now: LogStamp) -> (LogStamp, Int)? {
         guard i + 15 <= line.count else { return nil }
@@ -125,19 +140,7 @@ public enum SyslogParser {
               let mm = number(line, p + 3, 2), line[p + 5] == UInt8(ascii: ":"),
               let ss = number(line, p + 6, 2) else { return nil }
         p += 8
-        var usec: Int32 = 0
-        if p < line.count, line[p] == UInt8(ascii: ".") {
-            var k = p + 1
-            var frac = 0
-            var digits = 0
-            while k < line.count, isDigit(line[k]) {
-                if digits < 6 { frac = frac * 10 + Int(line[k] - 48); digits += 1 }
-                k += 1
-            }
-            while digits < 6 { frac *= 10; digits += 1 }
-            usec = Int32(frac)
-            p = k
-        }
+        let usec = parseFraction(line, at: &p)
         let nowC = now.components()
         var y = year ?? nowC.year
         if year == nil {
@@ -160,19 +163,7 @@ public enum SyslogParser {
               let mm = number(line, i + 14, 2), line[i + 16] == UInt8(ascii: ":"),
               let ss = number(line, i + 17, 2) else { return nil }
         var p = i + 19
-        var usec: Int32 = 0
-        if p < line.count, line[p] == UInt8(ascii: ".") {
-            var k = p + 1
-            var frac = 0
-            var digits = 0
-            while k < line.count, isDigit(line[k]) {
-                if digits < 6 { frac = frac * 10 + Int(line[k] - 48); digits += 1 }
-                k += 1
-            }
-            while digits < 6 { frac *= 10; digits += 1 }
-            usec = Int32(frac)
-            p = k
-        }
+        let usec = parseFraction(line, at: &p)
         let local = CivilTime.unixSeconds(year: y, month: mo, day: d, hour: hh, minute: mm, second: ss)
         var off: Int32
         if p < line.count, line[p] == UInt8(ascii: "Z") {

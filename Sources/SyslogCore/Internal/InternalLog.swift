@@ -140,14 +140,32 @@ public protocol InternalSink: AnyObject, Sendable {
 /// Unbuffered writes to file descriptor 2.
 public enum StandardError {
     public static func write(_ text: String) {
+        _ = FileDescriptor.writeAll(2, text)
+    }
+}
+
+/// Writing whole buffers to file descriptors.
+public enum FileDescriptor {
+    /// Writes all of `text`, retrying short writes and EINTR; false on error.
+    @discardableResult
+    public static func writeAll(_ fd: Int32, _ text: String) -> Bool {
         var t = text
-        t.withUTF8 { buf in
-            var off = 0
-            while off < buf.count {
-                let n = Glibc.write(2, buf.baseAddress.map { $0 + off }, buf.count - off)
-                if n <= 0 { break }
-                off += n
+        return t.withUTF8 { writeAll(fd, UnsafeRawBufferPointer($0)) }
+    }
+
+    /// Writes all of `bytes`, retrying short writes and EINTR; false on error.
+    @discardableResult
+    public static func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) -> Bool {
+        var off = 0
+        while off < bytes.count {
+            let n = Glibc.write(fd, bytes.baseAddress.map { $0 + off }, bytes.count - off)
+            if n < 0 {
+                if errno == EINTR { continue }
+                return false
             }
+            if n == 0 { return false }
+            off += n
         }
+        return true
     }
 }

@@ -20,7 +20,7 @@ import Glibc
         let dir = makeTempDir()
         let conf = dir + "/int.conf"
         writeText(conf, Self.config(dir))
-        let d = try DaemonProcess(["-F", "-f", conf, "-R", dir + "/persist", "-p", dir + "/pid"], dir: dir)
+        let d = try DaemonProcess(["-F", "-f", conf, "-R", dir + "/persist", "-p", dir + "/pid", "-c", dir + "/ctl"], dir: dir)
         #expect(waitUntil { lines(dir + "/internal.log").contains { $0.contains("syslog-ng starting up") } })
         d.signal(SIGHUP)
         #expect(waitUntil { lines(dir + "/internal.log").contains { $0.contains("Configuration reload finished") } })

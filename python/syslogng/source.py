@@ -18,7 +18,17 @@ else:
     class _NativeSource:
         """Stand-in: collects posted messages in ``self.posted`` so plugins can be unit-tested."""
 
-        auto_close_batches = True
+        _auto_close_batches = True
+
+        @property
+        def auto_close_batches(self):
+            return self._auto_close_batches
+
+        @auto_close_batches.setter
+        def auto_close_batches(self, value):
+            if type(value) is not bool:
+                raise TypeError("auto_close_batches must be a bool")
+            self._auto_close_batches = value
 
         def post_message(self, msg):
             from .message import LogMessage

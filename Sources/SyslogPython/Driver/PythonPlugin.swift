@@ -17,6 +17,7 @@ public enum PythonPlugin {
             // A fresh main module per configuration, created only when the config uses Python.
             guard usesPython(config) else { return }
             try startInterpreter(config)
+            driverIDs = driverIDs(config)
             Python.attach { gil in
                 currentMain = PyRef(owned: PyModule_New("_syslogng_main"))
                 if let m = currentMain, let d = PyModule_GetDict(m.pointer) {
@@ -53,6 +54,19 @@ public enum PythonPlugin {
         registry.registerSource("python") { (reader, ctx) throws(ConfigError) in
             try PythonSourceDriver.make(reader, ctx)
         }
+    }
+
+    /// syslog-ng's driver ids (`<source name>#<index in the statement>`, e.g. `s#0`) of the
+    /// drivers of the configuration being built, by where they are written.
+    nonisolated(unsafe) static var driverIDs: [SourceRange: String] = [:]
+
+    static func driverIDs(_ config: ConfigFile) -> [SourceRange: String] {
+        var ids: [SourceRange: String] = [:]
+        for st in config.statements {
+            guard case .source(let name, let drivers, _) = st else { continue }
+            for (i, d) in drivers.enumerated() { ids[d.range] = "\(name)#\(i)" }
+        }
+        return ids
     }
 
     static func usesPython(_ config: ConfigFile) -> Bool {

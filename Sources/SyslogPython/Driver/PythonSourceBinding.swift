@@ -17,6 +17,7 @@ final class PythonSourceBinding: @unchecked Sendable {
     var nonBlocking = false
     let suspended = Atomic<Bool>(false)
     var suspendMethod: PyRef?
+    var wakeupMethod: PyRef?
     var driverID: String
     var className: String
 
@@ -43,19 +44,39 @@ final class PythonSourceBinding: @unchecked Sendable {
                 return
             }
         }
-        poster.post(msg, waiting: { sleep in
+        let releasingGIL: (() -> Void) -> Void = { sleep in
             let saved = PyEval_SaveThread()
             sleep()
             PyEval_RestoreThread(saved)
-        })
+        }
+        poster.post(msg, waiting: releasingGIL)
         if autoClose { poster.closeBatch() }
-        if nonBlocking && poster.window.available <= 0 {
+        guard poster.window.available <= 0 else { return }
+        if nonBlocking {
             suspended.store(true, ordering: .releasing)
             poster.closeBatch()
             if let s = suspendMethod {
                 if let r = Py.call(s.pointer, [], GIL.assumeHeld()) { ssw_decref(r) } else {
                     PythonException.fetch(GIL.assumeHeld())?.log(caller: driverID, className: className, function: "suspend")
                 }
+            }
+            // wakeup() runs on the thread that returns the next slot (spec §4.4).
+            poster.window.armWakeup { [self] in resume() }
+        } else if !poster.isStopping {
+            // Blocking mode: the post that exhausted the window returns only once there is room
+            // again, or exit was requested (spec §4.3). Taking and returning a slot waits for it.
+            poster.window.take(beforeSleep: { poster.closeBatch() }, waiting: releasingGIL)
+            poster.window.acknowledge(1)
+        }
+    }
+
+    /// The window has room again: leave the suspended state and call `wakeup()`.
+    private func resume() {
+        guard suspended.exchange(false, ordering: .acquiringAndReleasing) else { return }
+        Python.attach { gil in
+            guard let w = wakeupMethod else { return }
+            if let r = Py.call(w.pointer, [], gil) { ssw_decref(r) } else {
+                PythonException.fetch(gil)?.log(caller: driverID, className: className, function: "wakeup")
             }
         }
     }

@@ -17,6 +17,8 @@ final class PythonSourceDriver: SourceDriver, @unchecked Sendable {
     let persistNameOption: String?
     let flags: PythonSourceFlags
     let statementName: String
+    /// syslog-ng's driver id, e.g. `s#0` (the `driver`/`caller` tag of log messages).
+    let driverID: String
     let mainModule: PyRef?
     let binding: PythonSourceBinding
     private var instance: PyRef?
@@ -24,18 +26,21 @@ final class PythonSourceDriver: SourceDriver, @unchecked Sendable {
     private var requestExitMethod: PyRef?
     private var wakeupMethod: PyRef?
     private var thread: OSThread?
+    /// init() succeeded and deinit() is still due.
+    private var initialized = false
     private(set) var persistName: String?
 
     init(className: String, options: [(String, PythonOptionValue)], loaders: [String], persistName: String?,
-         flags: PythonSourceFlags, statementName: String, mainModule: PyRef?) {
+         flags: PythonSourceFlags, statementName: String, driverID: String, mainModule: PyRef?) {
         self.className = className
         self.options = options
         self.loaders = loaders
         self.persistNameOption = persistName
         self.flags = flags
         self.statementName = statementName
+        self.driverID = driverID
         self.mainModule = mainModule
-        self.binding = PythonSourceBinding(driverID: statementName, className: className)
+        self.binding = PythonSourceBinding(driverID: driverID, className: className)
     }
 
     static func make(_ reader: OptionReader, _ ctx: BuildContext) throws(ConfigError) -> any SourceDriver {
@@ -61,6 +66,7 @@ final class PythonSourceDriver: SourceDriver, @unchecked Sendable {
         }
         return PythonSourceDriver(className: cls, options: opts, loaders: loaders, persistName: persist,
                                   flags: PythonSourceFlags(flagNames), statementName: ctx.statementName,
+                                  driverID: PythonPlugin.driverIDs[reader.node.range] ?? "\(ctx.statementName)#0",
                                   mainModule: PythonPlugin.currentMain)
     }
 
@@ -79,7 +85,7 @@ final class PythonSourceDriver: SourceDriver, @unchecked Sendable {
     }
 
     private func fail(_ message: String, _ exception: PythonException? = nil) -> PipelineInitError {
-        var pairs: [(String, String)] = [("driver", statementName), ("class", className)]
+        var pairs: [(String, String)] = [("driver", driverID), ("class", className)]
         if let e = exception {
             pairs.append(("exception", e.description))
             if !e.traceback.isEmpty { StandardError.write(e.traceback) }
@@ -130,6 +136,7 @@ final class PythonSourceDriver: SourceDriver, @unchecked Sendable {
             }
             binding.suspendMethod = PyRef(owned: suspend)
             wakeupMethod = PyRef(owned: wakeup)
+            binding.wakeupMethod = wakeupMethod
             binding.nonBlocking = true
         }
         let name = computePersistName(inst.pointer, gil)
@@ -148,7 +155,7 @@ final class PythonSourceDriver: SourceDriver, @unchecked Sendable {
             defer { ssw_decref(opts) }
             guard let result = Py.call(initFn, [opts], gil) else {
                 let e = PythonException.fetch(gil)
-                e?.log(caller: statementName, className: className, function: "init")
+                e?.log(caller: driverID, className: className, function: "init")
                 throw fail("Error initializing Python driver object, init() returned FALSE")
             }
             let truthy = PyObject_IsTrue(result)
@@ -162,6 +169,7 @@ final class PythonSourceDriver: SourceDriver, @unchecked Sendable {
             ssw_decref(capsule)
         }
         PyErr_Clear()
+        initialized = true
     }
 
     /// `class()`: split at the last dot; no dot means the config's `python {}` block.
@@ -193,7 +201,7 @@ final class PythonSourceDriver: SourceDriver, @unchecked Sendable {
                     }
                 }
             }
-            if let e = PythonException.fetch(gil) { e.log(caller: statementName, className: className, function: "generate_persist_name") }
+            if let e = PythonException.fetch(gil) { e.log(caller: driverID, className: className, function: "generate_persist_name") }
             InternalLog.shared.error("Failed while generating persist name, using default", [("class", className)])
         }
         return "python-source(\(className))"
@@ -241,7 +249,7 @@ final class PythonSourceDriver: SourceDriver, @unchecked Sendable {
                 if let r = Py.call(run.pointer, [], gil) {
                     ssw_decref(r)
                 } else if let e = PythonException.fetch(gil) {
-                    e.log(caller: statementName, className: className, function: "run")
+                    e.log(caller: driverID, className: className, function: "run")
                 }
                 // A batch left open when run() returns is closed, not lost (spec §15.5).
                 poster.closeBatch()
@@ -253,10 +261,12 @@ final class PythonSourceDriver: SourceDriver, @unchecked Sendable {
         Python.attach { gil in
             guard let exit = requestExitMethod else { return }
             if let r = Py.call(exit.pointer, [], gil) { ssw_decref(r) } else {
-                PythonException.fetch(gil)?.log(caller: statementName, className: className, function: "request_exit")
+                PythonException.fetch(gil)?.log(caller: driverID, className: className, function: "request_exit")
             }
             if binding.nonBlocking, let w = wakeupMethod {
-                if let r = Py.call(w.pointer, [], gil) { ssw_decref(r) } else { PyErr_Clear() }
+                if let r = Py.call(w.pointer, [], gil) { ssw_decref(r) } else {
+                    PythonException.fetch(gil)?.log(caller: driverID, className: className, function: "wakeup")
+                }
             }
         }
     }
@@ -268,10 +278,12 @@ final class PythonSourceDriver: SourceDriver, @unchecked Sendable {
 
     func deinitialize() {
         Python.attach { gil in
-            guard let inst = instance else { return }
+            // deinit() only for an object whose init() succeeded (spec §3.2).
+            guard initialized, let inst = instance else { return }
+            initialized = false
             if let d = Py.attr(inst.pointer, "deinit", gil) {
                 if let r = Py.call(d, [], gil) { ssw_decref(r) } else {
-                    PythonException.fetch(gil)?.log(caller: statementName, className: className, function: "deinit")
+                    PythonException.fetch(gil)?.log(caller: driverID, className: className, function: "deinit")
                 }
                 ssw_decref(d)
             }
@@ -280,6 +292,22 @@ final class PythonSourceDriver: SourceDriver, @unchecked Sendable {
             requestExitMethod = nil
             wakeupMethod = nil
             binding.suspendMethod = nil
+            binding.wakeupMethod = nil
+        }
+    }
+
+    /// The driver is freed: `finalize()` of the instance, if one was created (spec §3.1).
+    deinit {
+        guard instance != nil else { return }
+        Python.attach { gil in
+            guard let inst = instance else { return }
+            SourceType.object(inst.pointer).pointee.binding = nil
+            if let f = Py.attr(inst.pointer, "finalize", gil) {
+                if let r = Py.call(f, [], gil) { ssw_decref(r) } else {
+                    PythonException.fetch(gil)?.log(caller: driverID, className: className, function: "finalize")
+                }
+                ssw_decref(f)
+            }
             instance = nil
         }
     }

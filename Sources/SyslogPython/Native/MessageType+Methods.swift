@@ -105,12 +105,16 @@ extension MessageType {
             Py.raise(ssw_exc_value_error(), "pri must be between 0 and 65535")
             return nil
         }
-        if object(selfObj).pointee.frozen != 0 {
-            Py.raise(ssw_exc_type_error(), "Log message is read only, cannot set PRI, the message was already posted")
-            return nil
-        }
+        guard writable(selfObj, "PRI") else { return nil }
         msg.pri = UInt16(v)
         return ssw_new_none()
+    }
+
+    /// False with TypeError set when the message was posted (spec §4.8: posted messages are frozen).
+    static func writable(_ selfObj: PyObjectPtr, _ what: String) -> Bool {
+        guard object(selfObj).pointee.frozen != 0 else { return true }
+        Py.raise(ssw_exc_type_error(), "Log message is read only, cannot set \(what), the message was already posted")
+        return false
     }
 
     static let getPri: TypeBuilder.Unary = { selfObj, _ in
@@ -125,7 +129,8 @@ extension MessageType {
             Py.raise(ssw_exc_value_error(), "Error extracting timestamp from value, expected a datetime instance")
             return nil
         }
-        guard let stamp = ValueConversion.stamp(fromDatetime: arg, gil) else { return nil }
+        guard writable(selfObj, "the timestamp"),
+              let stamp = ValueConversion.stamp(fromDatetime: arg, gil) else { return nil }
         msg.stamp = stamp
         return ssw_new_none()
     }
@@ -141,6 +146,7 @@ extension MessageType {
         guard let ip = a[0], ssw_is_none(ip) == 0, let b = Py.utf8Bytes(ip) else { return ssw_new_bool(0) }
         let text = String(decoding: b, as: UTF8.self)
         guard IPAddressText.isValid(text) else { return ssw_new_bool(0) }
+        guard writable(selfObj, "the source address") else { return nil }
         msg.sourceAddress = text
         return ssw_new_bool(1)
     }
@@ -149,6 +155,7 @@ extension MessageType {
         guard let selfObj, let arg, let msg = message(selfObj) else { return nil }
         let v = PyLong_AsLong(arg)
         if v == -1 && PyErr_Occurred() != nil { return nil }
+        guard writable(selfObj, "the raw message size") else { return nil }
         msg.rawSize = max(0, v)
         return ssw_new_none()
     }

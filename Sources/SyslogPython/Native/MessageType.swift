@@ -140,11 +140,35 @@ enum MessageType {
             var out: [UInt8] = []
             var ctx = TemplateRenderContext()
             t?.render(msg, into: &out, context: &ctx)
-            return .some(Py.bytes(out))
+            return .some(typedMacro(name, out, gil) ?? Py.bytes(out))
         }
         guard let v = msg[name] else { return .none }
         guard let o = pyObject(v, gil) else { return .none }
         return .some(o)
+    }
+
+    /// Macros that carry a type come back typed (spec §7.2); nil: return the bytes.
+    static func typedMacro(_ name: String, _ text: [UInt8], _ gil: borrowing GIL) -> PyObjectPtr? {
+        guard !text.isEmpty else { return nil }
+        let s = String(decoding: text, as: UTF8.self)
+        switch name {
+        case "SEVERITY_NUM", "LEVEL_NUM", "FACILITY_NUM":
+            return Int64(s).map { PyLong_FromLongLong($0) }
+        case "TAGS":
+            return pyObject(.list(s.split(separator: ",").map(String.init)), gil)
+        case "UNIXTIME", "R_UNIXTIME", "S_UNIXTIME", "C_UNIXTIME":
+            let parts = s.split(separator: ".", maxSplits: 1)
+            guard let secs = Int64(parts[0]) else { return nil }
+            var usec: Int32 = 0
+            if parts.count == 2 {
+                let frac = String(parts[1].prefix(6))
+                guard let f = Int32(frac) else { return nil }
+                usec = f * Int32([1, 100_000, 10_000, 1000, 100, 10, 1][frac.count])
+            }
+            return pyObject(.datetime(LogStamp(seconds: secs, microseconds: usec, utcOffset: 0)), gil)
+        default:
+            return nil
+        }
     }
 
     private static func pyObject(_ v: LogValue, _ gil: borrowing GIL) -> PyObjectPtr? {

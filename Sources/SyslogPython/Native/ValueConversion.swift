@@ -1,4 +1,7 @@
 internal import CPython
+#if canImport(Glibc)
+import Glibc
+#endif
 import SyslogCore
 import SyslogMessage
 
@@ -28,7 +31,7 @@ enum ValueConversion {
             return .int(Int64(v))
         }
         if ssw_float_check_exact(o) != 0 {
-            return .double(PyFloat_AsDouble(o))
+            return .double(sixDecimals(PyFloat_AsDouble(o)))
         }
         if ssw_is_none(o) != 0 {
             return .null
@@ -54,6 +57,16 @@ enum ValueConversion {
         InternalLog.shared.error("Unexpected python object type", [("type", typeName(o))])
         Py.raise(ssw_exc_value_error(), "Error extracting value from Python object")
         return nil
+    }
+
+    /// syslog-ng stores a float as C `%f` text, so only 6 decimals survive (spec §7.4):
+    /// `1.23456789` reads back as `1.234568`.
+    static func sixDecimals(_ d: Double) -> Double {
+        guard d.isFinite else { return d }
+        var buf = [CChar](repeating: 0, count: 400)
+        let n = withVaList([d]) { vsnprintf(&buf, buf.count, "%f", $0) }
+        guard n > 0 && n < buf.count else { return d }
+        return strtod(buf, nil)
     }
 
     /// The Python object for a stored value (new reference); nil for "treated as unset".

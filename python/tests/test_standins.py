@@ -1,0 +1,311 @@
+"""The pure-Python stand-ins ``syslogng`` falls back to outside the daemon (plugin unit tests).
+
+They must behave like the daemon's native objects where a plugin can observe it: value typing,
+error types and texts, read-only messages after posting.
+"""
+import datetime
+import enum
+import os
+import subprocess
+import sys
+import warnings
+
+import pytest
+
+from conftest import PACKAGE_ROOT
+
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")
+    import syslogng
+from syslogng import LogFetcher, LogMessage, LogSource, Logger
+from syslogng.source import LogFetcherResult
+
+
+def test_import_outside_daemon_warns():
+    env = dict(os.environ, PYTHONPATH=PACKAGE_ROOT)
+    proc = subprocess.run([sys.executable, "-W", "always", "-c", "import syslogng; print(syslogng.running_in_daemon)"],
+                          env=env, capture_output=True, text=True, check=True)
+    assert proc.stdout.strip() == "False"
+    assert "UserWarning" in proc.stderr
+    assert "not running inside syslog-swift" in proc.stderr
+
+
+def test_not_running_in_daemon():
+    assert syslogng.running_in_daemon is False
+
+
+# LogMessage typing (spec 7.4, LM-01/LM-04/LM-06)
+
+ROUND_TRIPS = [
+    ("almafa", b"almafa", "almafa"),
+    (b"kortefa", b"kortefa", "kortefa"),
+    (42, 42, "42"),
+    (-42, -42, "-42"),
+    (6.9, 6.9, "6.9"),
+    (True, True, "true"),
+    (False, False, "false"),
+    (None, None, ""),
+    (["a,", " b", b"c"], [b"a,", b" b", b"c"], '"a,"," b",c'),
+    ([], [], ""),
+]
+
+
+@pytest.mark.parametrize("value,read_back,text", ROUND_TRIPS)
+def test_typed_round_trip(value, read_back, text):
+    msg = LogMessage()
+    msg["key"] = value
+    got = msg["key"]
+    assert got == read_back
+    assert type(got) is type(read_back)
+    assert msg.get("key") == read_back
+    assert msg.get_as_str("key") == text
+
+
+def test_float_keeps_six_decimals():
+    msg = LogMessage()
+    msg["f"] = 1.23456789
+    assert msg["f"] == 1.234568
+    assert msg.get_as_str("f") == "1.234568"
+
+
+def test_datetime_round_trip_is_naive_local_with_milliseconds():
+    msg = LogMessage()
+    naive = datetime.datetime(2022, 10, 4, 14, 48, 12, 123456)
+    msg["d"] = naive
+    assert msg["d"] == datetime.datetime(2022, 10, 4, 14, 48, 12, 123000)
+    assert msg.get_as_str("d") == "%d.123" % int(naive.timestamp())
+    aware = datetime.datetime(2022, 10, 4, 14, 48, 12, 123000, tzinfo=datetime.timezone.utc)
+    msg["u"] = aware
+    assert msg.get_as_str("u") == "1664894892.123"
+    assert msg["u"] == aware.astimezone().replace(tzinfo=None)
+
+
+class Color(enum.IntEnum):
+    RED = 1
+
+
+@pytest.mark.parametrize("value", [{"a": 1}, (1, 2), {1}, Color.RED, object()])
+def test_unsupported_types_raise_value_error(value):
+    with pytest.raises(ValueError, match="Error extracting value from Python object"):
+        LogMessage()["x"] = value
+
+
+def test_list_with_non_string_raises_value_error():
+    with pytest.raises(ValueError):
+        LogMessage()["l"] = ["a", 1]
+
+
+def test_int_out_of_range_raises_overflow_error():
+    msg = LogMessage()
+    msg["max"] = 2 ** 63 - 1
+    with pytest.raises(OverflowError):
+        msg["big"] = 2 ** 70
+
+
+# mapping protocol and errors (LM-02, LM-05, LM-07, LM-17, LM-18, LM-21, LM-30)
+
+def test_unset_key_raises_key_error_with_text():
+    with pytest.raises(KeyError) as info:
+        LogMessage()["nonexistent"]
+    assert info.value.args == ("No such name-value pair nonexistent",)
+
+
+def test_get_and_get_as_str_defaults():
+    msg = LogMessage("x")
+    assert msg.get("nonexistent") is None
+    assert msg.get("nonexistent", default=-1) == -1
+    assert msg.get("MESSAGE", "def") == b"x"
+    assert msg.get_as_str("nonexistent") is None
+    assert msg.get_as_str("nonexistent", default="default", encoding="utf-8", errors="strict") == "default"
+    with pytest.raises(TypeError, match="default is not a string object"):
+        msg.get_as_str("nonexistent", default=5)
+
+
+def test_get_as_str_decoding_errors():
+    msg = LogMessage()
+    msg["raw"] = b"\xff"
+    with pytest.raises(UnicodeDecodeError):
+        msg.get_as_str("raw")
+    assert msg.get_as_str("raw", errors="replace") == "\ufffd"
+
+
+def test_keys_must_be_strings():
+    msg = LogMessage()
+    with pytest.raises(TypeError, match="key is not a string object"):
+        msg[1] = "x"
+    with pytest.raises(TypeError, match="key is not a string object"):
+        msg[1]
+    msg[b"bkey"] = "v"
+    assert msg["bkey"] == b"v"
+
+
+def test_not_iterable_no_len_no_delete():
+    msg = LogMessage("x")
+    with pytest.raises(TypeError):
+        "x" in msg
+    with pytest.raises(TypeError):
+        len(msg)
+    with pytest.raises(TypeError):
+        iter(msg)
+    with pytest.raises(TypeError):
+        del msg["MESSAGE"]
+
+
+def test_aliases():
+    msg = LogMessage()
+    msg["MSG"] = "a"
+    assert msg["MESSAGE"] == b"a"
+    assert msg["MSGONLY"] == b"a"
+    msg["FULLHOST"] = "h"
+    assert msg["HOST"] == b"h"
+
+
+def test_keys_are_bytes():
+    msg = LogMessage("x")
+    msg["custom"] = 1
+    keys = msg.keys()
+    assert all(isinstance(k, bytes) for k in keys)
+    assert {b"MESSAGE", b"custom"} <= set(keys)
+
+
+# construction, PRI, timestamps, source address (LM-09, LM-10, LM-11, LM-19, LM-26, LM-28)
+
+def test_construction():
+    assert LogMessage("hello")["MESSAGE"] == b"hello"
+    assert LogMessage("hello").get_pri() == 13
+    assert LogMessage(message="kw")["MESSAGE"] == b"kw"
+    text = "árvíztűrőtükörfúrógép"
+    assert LogMessage(text)["MESSAGE"] == text.encode("utf-8")
+    raw = b"\xc5\xb1\xc3\xba\x00\xe2\x98\x83\n\r\xc5\x91\x00"
+    assert LogMessage(raw)["MESSAGE"] == raw
+    assert LogMessage().get("MESSAGE") is None
+
+
+def test_pri():
+    msg = LogMessage()
+    msg.set_pri(165)
+    assert msg.get_pri() == 165
+    with pytest.raises(ValueError):
+        msg.set_pri(-1)
+
+
+def test_timestamps():
+    msg = LogMessage()
+    with pytest.raises(ValueError, match="Error extracting timestamp from value, expected a datetime instance"):
+        msg.set_timestamp("2020-01-01")
+    minus5 = datetime.timezone(datetime.timedelta(hours=-5))
+    msg.set_timestamp(datetime.datetime(2020, 1, 2, 3, 4, 5, 678901, minus5))
+    assert msg.get_timestamp() == datetime.datetime(2020, 1, 2, 3, 4, 5, 678901)
+    msg.set_timestamp(datetime.datetime(2020, 1, 2, 3, 4, 5))
+    assert msg.get_timestamp() == datetime.datetime(2020, 1, 2, 3, 4, 5)
+
+
+def test_source_ipaddress():
+    msg = LogMessage()
+    assert msg.set_source_ipaddress("not-an-ip") is False
+    assert msg.set_source_ipaddress(None) is False
+    assert msg.set_source_ipaddress("::1", 514) is True
+    assert msg.set_source_ipaddress(b"10.1.2.3") is True
+
+
+def test_parse_needs_parse_options():
+    with pytest.raises(TypeError, match=r"Parse options \(PyCapsule\) expected in the second parameter"):
+        LogMessage.parse("x", None)
+
+
+# LogSource stand-in (post_message collects into self.posted)
+
+class Collector(LogSource):
+    def run(self):
+        for i in range(3):
+            self.post_message(LogMessage("m%d" % i))
+
+    def request_exit(self):
+        pass
+
+
+def test_post_message_collects_posted():
+    src = Collector()
+    assert src.init({}) is True
+    src.run()
+    assert [m["MESSAGE"] for m in src.posted] == [b"m0", b"m1", b"m2"]
+    src.post_message(msg=LogMessage("kw"))
+    assert src.posted[-1]["MESSAGE"] == b"kw"
+
+
+def test_post_message_type_error():
+    src = Collector()
+    with pytest.raises(TypeError, match="LogMessage expected in the first parameter"):
+        src.post_message("text")
+
+
+def test_posted_message_is_read_only():
+    src = Collector()
+    msg = LogMessage("x")
+    src.post_message(msg)
+    with pytest.raises(TypeError, match="Log message is read only"):
+        msg["MESSAGE"] = "changed"
+    with pytest.raises(TypeError, match="Log message is read only"):
+        msg.set_pri(3)
+    assert msg["MESSAGE"] == b"x"
+
+
+def test_log_source_defaults():
+    src = Collector()
+    assert LogSource.flags == {}
+    assert LogSource.parse_options is None
+    assert src.auto_close_batches is True
+    src.auto_close_batches = False
+    assert src.auto_close_batches is False
+    with pytest.raises(TypeError):
+        src.auto_close_batches = 0
+    src.close_batch()
+    src.set_transport_name("http")
+    with pytest.raises(TypeError):
+        src.set_transport_name(b"http")
+    with pytest.raises(NotImplementedError):
+        LogSource().run()
+    with pytest.raises(NotImplementedError):
+        LogSource().request_exit()
+    assert not hasattr(LogSource, "suspend") and not hasattr(LogSource, "wakeup")
+
+
+# LogFetcher constants (PF-14)
+
+def test_fetcher_constants():
+    assert LogFetcher.FETCH_SUCCESS == LogFetcher.SUCCESS == 2
+    assert int(LogFetcher.NO_DATA) == 4
+    assert isinstance(LogFetcher.ERROR, int)
+    assert LogFetcher.ERROR == LogFetcher.FETCH_ERROR == 0
+    assert LogFetcher.NOT_CONNECTED == LogFetcher.FETCH_NOT_CONNECTED == 1
+    assert LogFetcher.TRY_AGAIN == LogFetcher.FETCH_TRY_AGAIN == 3
+    assert LogFetcher.SUCCESS is LogFetcherResult.SUCCESS
+    fetcher = LogFetcher()
+    assert fetcher.init({}) is True
+    assert fetcher.open() is True
+    with pytest.raises(NotImplementedError):
+        fetcher.fetch()
+
+
+# Logger (LG-03; stand-in writes to stderr)
+
+def test_logger_writes_to_stderr(capsys):
+    log = Logger()
+    log.error("err msg")
+    log.warning("warn msg")
+    log.info("info msg")
+    err = capsys.readouterr().err
+    assert "err msg;" in err
+    assert "warn msg;" in err
+    assert "info msg;" in err
+
+
+def test_logger_needs_str():
+    with pytest.raises(TypeError):
+        Logger().info(123)
+
+
+def test_logging_is_not_redirected_outside_daemon():
+    import logging
+    from syslogng.logger import InternalHandler
+    assert not any(isinstance(h, InternalHandler) for h in logging.getLogger().handlers)

@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// A typed value stored in a name-value pair of a ``LogMessage``.
 ///
 /// syslog-ng keeps every value as bytes plus a type tag; we keep the natural Swift value and
@@ -86,14 +90,17 @@ public enum LogValue: Sendable, Equatable {
         }
     }
 
-    /// Formats a double the way syslog-ng does for typed values (shortest round-trip form).
+    /// Formats a double as syslog-ng stores typed doubles: C's `%f`, six decimals
+    /// (`6.9` → `6.900000`).
     public static func formatDouble(_ d: Double) -> String {
         if d.isNaN { return "nan" }
         if d.isInfinite { return d < 0 ? "-inf" : "inf" }
-        if d == d.rounded(.towardZero) && abs(d) < 1e15 {
-            return String(Int64(d)) + ".0"
+        var buf = [CChar](repeating: 0, count: 512)
+        let n = withVaList([d]) { args in
+            buf.withUnsafeMutableBufferPointer { vsnprintf($0.baseAddress, $0.count, "%f", args) }
         }
-        return "\(d)"
+        guard n > 0 else { return "0.000000" }
+        return String(decoding: buf.prefix(Int(n)).map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
     /// Appends a syslog-ng list: comma separated, elements with commas, quotes or spaces quoted.

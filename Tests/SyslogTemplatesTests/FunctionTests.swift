@@ -78,7 +78,7 @@ struct FunctionTests {
         m["n.z"] = .null
         m["n.l"] = .list(["a", "b\"c"])
         #expect(try Fixture.render("$(format-json --key n.*)", message: m) ==
-            #"{"n":{"z":null,"l":["a","b\"c"],"i":5,"d":1.5,"b":false}}"#)
+            #"{"n":{"z":null,"l":["a","b\"c"],"i":5,"d":1.500000,"b":false}}"#)
         #expect(try Fixture.render("$(format-json v=${n.i} w=${n.b} s=x${n.i})", message: m) == #"{"w":false,"v":5,"s":"x5"}"#)
     }
 

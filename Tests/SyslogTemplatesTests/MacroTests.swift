@@ -102,6 +102,6 @@ struct MacroTests {
         m["d"] = .double(2.5)
         m["b"] = .bool(true)
         m["l"] = .list(["a", "b c"])
-        #expect(try Fixture.render("$i|$d|$b|$l", message: m) == #"-42|2.5|true|a,"b c""#)
+        #expect(try Fixture.render("$i|$d|$b|$l", message: m) == #"-42|2.500000|true|a,"b c""#)
     }
 }

@@ -676,10 +676,7 @@ import Glibc
 
     @Test("LM-14 LogMessage.parse of RFC5424 input")
     func parseRFC5424() {
-        // SyslogMessage has no RFC5424 parser yet; parse() falls back to RFC3164 only.
-        withKnownIssue("no RFC5424 parser in SyslogMessage") {
-            #expect(Self.check("LM-14") == #"=> (b'An application event', b'ID47', b'[exampleSDID@32473 iut="3"]', 165)"#)
-        }
+        #expect(Self.check("LM-14") == #"=> (b'An application event', b'ID47', b'[exampleSDID@32473 iut="3"]', 165)"#)
     }
 
     @Test("LM-16 LM-29 LM-30 keys(), macro shadowing, aliases")

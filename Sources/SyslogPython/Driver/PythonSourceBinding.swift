@@ -13,6 +13,8 @@ final class PythonSourceBinding: @unchecked Sendable {
     var poster: SourcePoster?
     var runThread: pthread_t?
     var transportName: String?
+    /// The source's message-format flags, for `LogMessage.parse(raw, self.parse_options)`.
+    var parseFlags: Set<String> = ["syslog-protocol"]
     /// Both suspend() and wakeup() are defined: posts never block (spec §4.4).
     var nonBlocking = false
     let suspended = Atomic<Bool>(false)

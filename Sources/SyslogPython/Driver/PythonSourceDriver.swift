@@ -164,7 +164,9 @@ final class PythonSourceDriver: SourceDriver, @unchecked Sendable {
                 throw fail("Error initializing Python driver object, init() returned FALSE")
             }
         }
-        if let capsule = PyCapsule_New(Unmanaged.passUnretained(binding).toOpaque(), "parse_options", nil) {
+        binding.parseFlags = flags.set
+        // The capsule keeps the name pointer: it must live for the process.
+        if let capsule = PyCapsule_New(Unmanaged.passUnretained(binding).toOpaque(), ParseOptions.capsuleName, nil) {
             PyObject_SetAttrString(inst.pointer, "parse_options", capsule)
             ssw_decref(capsule)
         }
@@ -315,4 +317,9 @@ final class PythonSourceDriver: SourceDriver, @unchecked Sendable {
 
 extension String {
     var replacingOccurrencesOfUnderscore: String { String(map { $0 == "_" ? "-" : $0 }) }
+}
+
+/// The `self.parse_options` capsule.
+enum ParseOptions {
+    nonisolated(unsafe) static let capsuleName = TypeBuilder.cString("parse_options")
 }

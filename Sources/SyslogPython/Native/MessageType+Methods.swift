@@ -179,7 +179,20 @@ extension MessageType {
         var line = bytes
         while let last = line.last, last == 10 || last == 13 || last == 32 || last == 9 { line.removeLast() }
         let msg = LogMessage()
-        SyslogParser.parseRFC3164(line, into: msg)
+        var flags: Set<String> = ["syslog-protocol"]
+        if let p = PyCapsule_GetPointer(opts, "parse_options") {
+            flags = Unmanaged<PythonSourceBinding>.fromOpaque(p).takeUnretainedValue().parseFlags
+        } else {
+            PyErr_Clear()
+        }
+        if flags.contains("no-parse") {
+            msg[.message] = .string(String(decoding: line, as: UTF8.self))
+        } else if flags.contains("syslog-protocol") && SyslogParser.parseRFC5424(line, into: msg) {
+            // RFC 5424
+        } else {
+            SyslogParser.parseRFC3164(line, into: msg)
+        }
+        if flags.contains("store-raw-message") { msg[.rawmsg] = .string(String(decoding: bytes, as: UTF8.self)) }
         return wrap(msg, gil)
     }
 }

@@ -8,5 +8,7 @@ from .native import running_in_daemon
 from .message import LogMessage
 from .logger import Logger
 from .source import LogSource, LogFetcher, LogFetcherResult
+from .template import LogTemplate, LogTemplateException, LTZ_LOCAL, LTZ_SEND
 
-__all__ = ["LogSource", "LogFetcher", "LogFetcherResult", "LogMessage", "Logger", "running_in_daemon"]
+__all__ = ["LogSource", "LogFetcher", "LogFetcherResult", "LogMessage", "Logger", "LogTemplate",
+           "LogTemplateException", "LTZ_LOCAL", "LTZ_SEND", "running_in_daemon"]

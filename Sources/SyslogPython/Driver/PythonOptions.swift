@@ -8,6 +8,8 @@ enum PythonOptionValue: Sendable, Equatable {
     case float(Double)
     case bool(Bool)
     case list([String])
+    /// `LogTemplate("…")`: a `syslogng.LogTemplate` object.
+    case template(String)
 
     /// Reads `options("k" "v" "n" => 5 "l" => ["a","b"] …)` blocks, in order; keys with `-`
     /// become `_`.
@@ -34,7 +36,11 @@ enum PythonOptionValue: Sendable, Equatable {
                     out.append((normalize(k), try convert(arg, r, errors)))
                     pendingKey = nil
                 case .option(let o):
-                    throw errors.error("options(): unsupported value '\(o.rawName)(…)'", at: o.range)
+                    guard let (k, _) = pendingKey, o.rawName == "LogTemplate" else {
+                        throw errors.error("options(): unsupported value '\(o.rawName)(…)'", at: o.range)
+                    }
+                    out.append((normalize(k), try convert(arg, o.range, errors)))
+                    pendingKey = nil
                 }
             }
             if let (k, kr) = pendingKey { throw errors.error("options(): key '\(k)' has no value", at: kr) }
@@ -66,6 +72,12 @@ enum PythonOptionValue: Sendable, Equatable {
                 strings.append(v.text)
             }
             return .list(strings)
+        case .option(let o) where o.rawName == "LogTemplate":
+            let texts = o.values
+            guard o.arguments.count <= 1, texts.count == o.arguments.count else {
+                throw errors.error("LogTemplate() takes one template string", at: o.range)
+            }
+            return .template(texts.first?.text ?? "")
         default:
             throw errors.error("options(): unsupported value", at: r)
         }

@@ -229,6 +229,8 @@ final class PythonSourceDriver: SourceDriver, @unchecked Sendable {
             guard let l = PyList_New(items.count) else { return nil }
             for (i, s) in items.enumerated() { PyList_SetItem(l, i, Py.str(s)) }
             return l
+        case .template(let text):
+            return TemplateType.make(text, GIL.assumeHeld())
         }
     }
 

@@ -34,6 +34,12 @@ enum NativeModule {
                 return nil
             }
         }
+        guard let tt = TemplateType.create(module: module) else {
+            ssw_decref(module)
+            return nil
+        }
+        ssw_incref(tt)
+        PyModule_AddObject(module, "LogTemplate", tt)
         return module
     }
 }

@@ -28,8 +28,16 @@ public final class LogMessage: @unchecked Sendable {
     public var stamp: LogStamp
     /// When the daemon received it ($R_ macros).
     public var received: LogStamp
-    /// Tags in the order they were added.
-    public private(set) var tags: [String] = []
+    /// Tags added with ``addTag(_:)``, in order.
+    public private(set) var addedTags: [String] = []
+    /// The `.source.<name>` tag the pipeline adds at post time (kept apart: no array per message).
+    public var sourceTag: String?
+
+    /// All tags: the added ones, then the source tag.
+    public var tags: [String] {
+        guard let s = sourceTag else { return addedTags }
+        return addedTags.contains(s) ? addedTags : addedTags + [s]
+    }
     /// The sender's address as text (nil: local, rendered 127.0.0.1 by $SOURCEIP).
     public var sourceAddress: String?
     /// Size of the raw message as received, for counters.
@@ -101,15 +109,16 @@ public final class LogMessage: @unchecked Sendable {
 
     /// Adds a tag unless the message already has it.
     public func addTag(_ tag: String) {
-        if !tags.contains(tag) { tags.append(tag) }
+        if !addedTags.contains(tag) && tag != sourceTag { addedTags.append(tag) }
     }
 
     /// Removes a tag.
     public func removeTag(_ tag: String) {
-        tags.removeAll { $0 == tag }
+        addedTags.removeAll { $0 == tag }
+        if sourceTag == tag { sourceTag = nil }
     }
 
-    public func hasTag(_ tag: String) -> Bool { tags.contains(tag) }
+    public func hasTag(_ tag: String) -> Bool { sourceTag == tag || addedTags.contains(tag) }
 
     /// A deep copy (values, tags, stamps) without the acknowledgement state.
     public func clone() -> LogMessage {
@@ -117,7 +126,8 @@ public final class LogMessage: @unchecked Sendable {
         m.received = received
         m.entries = entries
         m.pri = pri
-        m.tags = tags
+        m.addedTags = addedTags
+        m.sourceTag = sourceTag
         m.sourceAddress = sourceAddress
         m.rawSize = rawSize
         m.isLocal = isLocal

@@ -30,6 +30,21 @@ public final class LogPath: Sendable {
         self.flowControl = flowControl
     }
 
+    /// Whether a message from `sourceIndex` can reach a flow-controlled destination here.
+    func hasFlowControl(sourceIndex: Int?, inherited: Bool) -> Bool {
+        if let s = sourceIndex, !isCatchall, !sources.contains(s) { return false }
+        let fc = inherited || flowControl
+        for el in elements {
+            switch el {
+            case .destination: if fc { return true }
+            case .group(let children):
+                if children.contains(where: { $0.hasFlowControl(sourceIndex: nil, inherited: fc) }) { return true }
+            case .filter: continue
+            }
+        }
+        return false
+    }
+
     /// Runs the message through this path. Returns whether it matched (got past every filter).
     @inline(__always)
     func process(_ msg: LogMessage, flowControl inherited: Bool, into producers: [QueueProducer]) -> Bool {

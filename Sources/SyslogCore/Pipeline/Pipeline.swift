@@ -63,6 +63,11 @@ public final class Pipeline: @unchecked Sendable {
         }
     }
 
+    /// Whether messages of source statement `sourceIndex` can reach a flow-controlled path.
+    func hasFlowControl(sourceIndex: Int) -> Bool {
+        paths.contains { $0.hasFlowControl(sourceIndex: sourceIndex, inherited: false) }
+    }
+
     /// Starts destinations first, then sources.
     public func start() {
         guard !running else { return }

@@ -30,10 +30,13 @@ public final class SourcePoster: @unchecked Sendable {
 
     /// Whether `default-facility`/`default-severity` overwrite every message's PRI.
     private let overwritePriority: Bool
+    /// Whether any log path of this source has `flags(flow-control)`.
+    private let flowControlled: Bool
 
     init(pipeline: Pipeline, sourceIndex: Int, sourceName: String, options: SourceOptions,
          overwritePriority: Bool = true) {
         self.overwritePriority = overwritePriority
+        self.flowControlled = pipeline.hasFlowControl(sourceIndex: sourceIndex)
         self.pipeline = pipeline
         self.sourceIndex = sourceIndex
         self.sourceName = sourceName
@@ -53,10 +56,19 @@ public final class SourcePoster: @unchecked Sendable {
     /// - Parameter waiting: wraps a wait for window space (the Python source releases the GIL).
     public func post(_ msg: LogMessage, waiting: (() -> Void) -> Void = { $0() }) {
         prepare(msg)
+        guard flowControlled else {
+            received.add(1, ordering: .relaxed)
+            // No flow-controlled path: every destination acknowledges at enqueue, so the
+            // window never fills; skip its bookkeeping.
+            pipeline.route(msg, sourceIndex: sourceIndex, into: producers)
+            unannounced += 1
+            if unannounced >= SourcePoster.maxBatch { closeBatch() }
+            return
+        }
         window.take(beforeSleep: { closeBatch() }, waiting: waiting)
+        received.add(1, ordering: .relaxed)
         msg.ackTarget = window
         msg.retainAck()
-        received.add(1, ordering: .relaxed)
         pipeline.route(msg, sourceIndex: sourceIndex, into: producers)
         msg.acknowledge()
         unannounced += 1
@@ -94,7 +106,7 @@ public final class SourcePoster: @unchecked Sendable {
             }
         }
         for t in options.tags { msg.addTag(t) }
-        msg.addTag(sourceTag)
+        msg.sourceTag = sourceTag
         if let h = options.hostOverride { msg.set(.host, h) }
         if let p = options.programOverride { msg.set(.program, p) }
         msg[.source] = .string(sourceName)

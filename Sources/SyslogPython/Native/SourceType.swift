@@ -19,8 +19,8 @@ enum SourceType {
         (members + 1).initialize(to: PyMemberDef(name: nil, type: 0, offset: 0, flags: 0, doc: nil))
         let getsets = UnsafeMutablePointer<PyGetSetDef>.allocate(capacity: 2)
         getsets.initialize(to: PyGetSetDef(name: TypeBuilder.cString("auto_close_batches"),
-                                           get: unsafeBitCast(getAutoClose, to: getter.self),
-                                           set: unsafeBitCast(setAutoClose, to: setter.self), doc: nil, closure: nil))
+                                           get: getAutoClose,
+                                           set: setAutoClose, doc: nil, closure: nil))
         (getsets + 1).initialize(to: PyGetSetDef(name: nil, get: nil, set: nil, doc: nil, closure: nil))
         let newFn: @convention(c) (UnsafeMutablePointer<PyTypeObject>?, PyObjectPtr?, PyObjectPtr?) -> PyObjectPtr? = { tp, _, _ in
             guard let tp, let o = PyType_GenericAlloc(tp, 0) else { return nil }

@@ -40,7 +40,6 @@ public final class ConfigBuilder {
     public func build() throws(ConfigError) -> Pipeline {
         var namedTemplates: [String: TemplateResolver.Named] = [:]
         var logStatements: [LogStatement] = []
-        var pythonBlocks: [String] = []
         for hook in registry.willBuild { try hook(config) }
         for st in config.statements {
             switch st {
@@ -71,7 +70,6 @@ public final class ConfigBuilder {
                     throw errors.error("python {} blocks need the Python plugin", at: r)
                 }
                 try handler(code, r, errors)
-                pythonBlocks.append(code)
             }
         }
         let compiler = FilterCompiler(namedFilters: filterDefs)
@@ -91,7 +89,7 @@ public final class ConfigBuilder {
         }
         try validateUnreferenced()
         return Pipeline(globals: globals, destinations: builtDestinations, sources: builtSources,
-                        paths: paths, pythonBlocks: pythonBlocks)
+                        paths: paths)
     }
 
     private func checkUnique(_ name: String, _ exists: Bool, _ kind: String, _ r: SourceRange) throws(ConfigError) {

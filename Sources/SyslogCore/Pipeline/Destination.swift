@@ -14,8 +14,6 @@ public final class Destination: @unchecked Sendable {
     private let drainOnStop = Atomic<Bool>(true)
     /// Messages written.
     public let written = Atomic<Int>(0)
-    /// Set while the writer is failing.
-    public let failing = Atomic<Bool>(false)
 
     /// The largest batch handed to the writer at once.
     static let batchSize = 1024
@@ -58,13 +56,10 @@ public final class Destination: @unchecked Sendable {
                 finish(batch[done..<(done + n)])
                 done += n
                 if done < batch.count {
-                    failing.store(true, ordering: .relaxed)
                     if !sleepBeforeRetry() {
                         queue.pushFront(Array(batch[done...]))
                         return
                     }
-                } else {
-                    failing.store(false, ordering: .relaxed)
                 }
             }
         }

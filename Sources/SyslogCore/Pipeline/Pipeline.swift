@@ -11,8 +11,6 @@ public final class Pipeline: @unchecked Sendable {
     /// Source statements: name and drivers (index = source index for routing).
     public let sources: [(name: String, drivers: [(driver: any SourceDriver, options: SourceOptions)])]
     public let paths: [LogPath]
-    /// The `python { … }` blocks of the configuration, in order (used by the Python issue).
-    public let pythonBlocks: [String]
     private var posters: [SourcePoster] = []
     private var running = false
     /// The posters, readable from other threads (stats).
@@ -20,12 +18,11 @@ public final class Pipeline: @unchecked Sendable {
 
     public init(globals: GlobalOptions, destinations: [Destination],
                 sources: [(name: String, drivers: [(driver: any SourceDriver, options: SourceOptions)])],
-                paths: [LogPath], pythonBlocks: [String] = []) {
+                paths: [LogPath]) {
         self.globals = globals
         self.destinations = destinations
         self.sources = sources
         self.paths = paths
-        self.pythonBlocks = pythonBlocks
     }
 
     /// Routes one message from source statement `sourceIndex` into per-destination batches.

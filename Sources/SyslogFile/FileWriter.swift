@@ -60,10 +60,13 @@ final class FileWriter: DestinationWriter {
             if f.buffer.count >= FileWriter.flushThreshold, !flush(f) { break }
             written += 1
         }
-        for f in files.values where !f.buffer.isEmpty { _ = flush(f) }
-        if let f = lastFile, !f.buffer.isEmpty { _ = flush(f) }
         reapIdleFiles()
         return written
+    }
+
+    func flush() {
+        for f in files.values where !f.buffer.isEmpty { _ = flush(f) }
+        if let f = lastFile, !f.buffer.isEmpty { _ = flush(f) }
     }
 
     func close() {

@@ -6,9 +6,17 @@ import SyslogMessage
 public protocol DestinationWriter: AnyObject {
     /// Writes `batch` in order. Returns how many leading messages were written; fewer than
     /// `batch.count` means the rest failed and will be retried after `time-reopen`.
+    /// Output may stay buffered until ``flush()``.
     func write(_ batch: ArraySlice<QueuedMessage>) -> Int
+    /// Hands buffered output to the kernel. The worker calls it when its queue runs dry and
+    /// before acknowledging flow-controlled messages.
+    func flush()
     /// Closes files/connections (end of this configuration's run).
     func close()
+}
+
+extension DestinationWriter {
+    public func flush() {}
 }
 
 /// A parsed destination driver: what it is called and how to make its writer.

@@ -42,10 +42,16 @@ public final class Destination: @unchecked Sendable {
     private func run() {
         let writer = spec.makeWriter()
         defer { writer.close() }
+        var batch: [QueuedMessage] = []
+        batch.reserveCapacity(Destination.batchSize)
         while true {
             let stopping = stopRequested.load(ordering: .sequentiallyConsistent)
             if stopping && !drainOnStop.load(ordering: .relaxed) { break }
-            let batch = queue.take(max: Destination.batchSize, timeout: stopping ? 0 : 1.0)
+            batch.removeAll(keepingCapacity: true)
+            // Output is flushed when the queue runs dry, so a steady stream is written in large
+            // chunks while a lone message still goes out at once.
+            queue.take(into: &batch, max: Destination.batchSize, timeout: stopping ? 0 : 1.0,
+                       whenIdle: { writer.flush() })
             if batch.isEmpty {
                 if stopping { break }
                 continue
@@ -53,7 +59,7 @@ public final class Destination: @unchecked Sendable {
             var done = 0
             while done < batch.count {
                 let n = writer.write(batch[done...])
-                finish(batch[done..<(done + n)])
+                finish(batch[done..<(done + n)], writer)
                 done += n
                 if done < batch.count {
                     if !sleepBeforeRetry() {
@@ -65,10 +71,17 @@ public final class Destination: @unchecked Sendable {
         }
     }
 
-    private func finish(_ written: ArraySlice<QueuedMessage>) {
+    /// Counts written messages and acknowledges the flow-controlled ones once their output has
+    /// reached the kernel.
+    private func finish(_ written: ArraySlice<QueuedMessage>, _ writer: any DestinationWriter) {
         guard !written.isEmpty else { return }
         self.written.add(written.count, ordering: .relaxed)
+        var flushed = false
         for q in written where q.flowControlled {
+            if !flushed {
+                writer.flush()
+                flushed = true
+            }
             q.message.acknowledge()
         }
     }

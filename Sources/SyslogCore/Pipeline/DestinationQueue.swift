@@ -91,36 +91,56 @@ public final class DestinationQueue: @unchecked Sendable {
     /// How long an idle worker keeps polling its rings before it sleeps: a steady stream then
     /// never pays for a wake-up syscall per message.
     static let spinSeconds = 0.0002
+    /// One poll interval within ``spinSeconds`` (the kernel's timer slack adds ~50 µs).
+    static let napSeconds = 0.00001
 
     /// Takes up to `max` messages, waiting up to `timeout` seconds while empty. Returns an empty
     /// array on timeout or when woken by ``wake()``.
     public func take(max: Int, timeout: Double) -> [QueuedMessage] {
         var out: [QueuedMessage] = []
-        out.reserveCapacity(Swift.min(max, 1024))
+        take(into: &out, max: max, timeout: timeout)
+        return out
+    }
+
+    /// Appends up to `max` messages to `out`, waiting up to `timeout` seconds while empty.
+    /// `whenIdle` runs once the queue stayed empty for the spin period, before the worker
+    /// sleeps (the writer flushes its buffers there).
+    public func take(into out: inout [QueuedMessage], max: Int, timeout: Double,
+                     whenIdle: () -> Void = {}) {
+        let start = out.count
         let snapshot: [MessageRing] = lock.withLock {
             drain(into: &out, max: max)
             return rings
         }
-        if !out.isEmpty || timeout <= 0 { return out }
-        let deadline = monotonicSeconds() + DestinationQueue.spinSeconds
-        var spins = 0
-        spinning: while true {
-            for r in snapshot where r.count > 0 { break spinning }
-            spins += 1
-            if spins & 63 == 0 && monotonicSeconds() >= deadline { break }
+        if out.count > start { return }
+        if timeout <= 0 {
+            whenIdle()
+            return
         }
+        // Nap instead of spinning: polling the rings' indices in a tight loop would pull their
+        // cache lines away from the producer on every message. A nap also lets a batch build up.
+        let deadline = monotonicSeconds() + DestinationQueue.spinSeconds
+        var found = false
+        napping: while true {
+            for r in snapshot where r.hasPushed || r.spilled.load(ordering: .relaxed) > 0 {
+                found = true
+                break napping
+            }
+            if monotonicSeconds() >= deadline { break }
+            sleepSeconds(DestinationQueue.napSeconds)
+        }
+        if !found { whenIdle() }
         lock.withLock {
             drain(into: &out, max: max)
-            if out.isEmpty && !wakeRequested {
+            if out.count == start && !wakeRequested {
                 consumerSleeping.store(true, ordering: .sequentiallyConsistent)
                 drain(into: &out, max: max)
-                if out.isEmpty { lock.wait(seconds: timeout) }
+                if out.count == start { lock.wait(seconds: timeout) }
                 consumerSleeping.store(false, ordering: .sequentiallyConsistent)
-                if out.isEmpty { drain(into: &out, max: max) }
+                if out.count == start { drain(into: &out, max: max) }
             }
             wakeRequested = false
         }
-        return out
     }
 
     /// Moves queued messages into `out` (lock held): requeued ones first, then each ring in

@@ -9,8 +9,6 @@ final class MessageRing: @unchecked Sendable {
     private let slots: UnsafeMutablePointer<QueuedMessage>
     private let mask: Int
     let capacity: Int
-    private let head = Atomic<Int>(0)
-    private let tail = Atomic<Int>(0)
     /// Set by the producer when it will push no more (its source stopped).
     let closed = Atomic<Bool>(false)
     /// Messages that did not fit (flow-controlled ones are never dropped). Guarded by the
@@ -19,6 +17,16 @@ final class MessageRing: @unchecked Sendable {
     var spill: [QueuedMessage] = []
     /// `spill.count`, readable by the producer without the lock.
     let spilled = Atomic<Int>(0)
+
+    // The producer's and the consumer's indices live on cache lines of their own, so neither
+    // side's writes invalidate what the other reads on every message.
+    private let pad0: CacheLinePad = .init()
+    private let tail = Atomic<Int>(0)
+    /// The producer's last look at `head`; re-read only when the ring seems full.
+    private var producerHead = 0
+    private let pad1: CacheLinePad = .init()
+    private let head = Atomic<Int>(0)
+    private let pad2: CacheLinePad = .init()
 
     init(capacity requested: Int) {
         var c = 16
@@ -42,7 +50,10 @@ final class MessageRing: @unchecked Sendable {
     @inline(__always)
     func push(_ q: QueuedMessage, limit: Int) -> Bool {
         let t = tail.load(ordering: .relaxed)
-        if t - head.load(ordering: .acquiring) >= limit { return false }
+        if t - producerHead >= limit {
+            producerHead = head.load(ordering: .acquiring)
+            if t - producerHead >= limit { return false }
+        }
         (slots + (t & mask)).initialize(to: q)
         tail.store(t + 1, ordering: .releasing)
         return true
@@ -61,8 +72,19 @@ final class MessageRing: @unchecked Sendable {
         return n
     }
 
+    /// Consumer: whether the producer has pushed anything not yet popped (spill not included).
+    @inline(__always)
+    var hasPushed: Bool {
+        tail.load(ordering: .relaxed) != head.load(ordering: .relaxed)
+    }
+
     /// Messages waiting (approximate when read by a third thread).
     var count: Int {
         tail.load(ordering: .acquiring) - head.load(ordering: .acquiring) + spilled.load(ordering: .acquiring)
     }
+}
+
+/// 64 bytes of nothing: keeps the stored properties around it on separate cache lines.
+struct CacheLinePad {
+    private let bytes: (Int, Int, Int, Int, Int, Int, Int, Int) = (0, 0, 0, 0, 0, 0, 0, 0)
 }

@@ -3,7 +3,7 @@ import PackageDescription
 
 /// Release builds skip Swift's dynamic exclusivity checks: the hot path (message values, render
 /// buffers) is single-owner by design, and the checks cost ~15% of throughput.
-let fast: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
+let fast: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked", "-cross-module-optimization"], .when(configuration: .release))]
 
 let package = Package(
     name: "SyslogSwift",

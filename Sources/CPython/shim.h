@@ -56,6 +56,42 @@ typedef struct {
     int auto_close_batches;
 } SswSourceObject;
 
+/// Lets `LogMessage(text)` skip the argument tuple and the tp_new/tp_init dispatch.
+static inline void ssw_set_type_vectorcall(PyObject *type, vectorcallfunc fn) {
+    ((PyTypeObject *)type)->tp_vectorcall = fn;
+}
+static inline Py_ssize_t ssw_vectorcall_nargs(size_t nargsf) { return PyVectorcall_NARGS(nargsf); }
+static inline int ssw_unicode_check_exact(PyObject *o) { return PyUnicode_CheckExact(o); }
+
+/// A type's ordinary call (tp_new, then tp_init) from vectorcall arguments: the slow path of a
+/// type-level vectorcall (subclasses, keywords, unusual arguments).
+static inline PyObject *ssw_type_call_vector(PyObject *callable, PyObject *const *args, size_t nargsf,
+                                             PyObject *kwnames) {
+    Py_ssize_t n = PyVectorcall_NARGS(nargsf);
+    PyObject *tuple = PyTuple_New(n);
+    if (tuple == NULL) return NULL;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_INCREF(args[i]);
+        PyTuple_SET_ITEM(tuple, i, args[i]);
+    }
+    PyObject *kw = NULL;
+    if (kwnames != NULL && PyTuple_GET_SIZE(kwnames) > 0) {
+        kw = PyDict_New();
+        if (kw == NULL) { Py_DECREF(tuple); return NULL; }
+        for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(kwnames); i++) {
+            if (PyDict_SetItem(kw, PyTuple_GET_ITEM(kwnames, i), args[n + i]) < 0) {
+                Py_DECREF(tuple);
+                Py_DECREF(kw);
+                return NULL;
+            }
+        }
+    }
+    PyObject *result = PyType_Type.tp_call(callable, tuple, kw);
+    Py_DECREF(tuple);
+    Py_XDECREF(kw);
+    return result;
+}
+
 static inline Py_ssize_t ssw_message_basicsize(void) { return sizeof(SswMessageObject); }
 static inline Py_ssize_t ssw_source_basicsize(void) { return sizeof(SswSourceObject); }
 static inline Py_ssize_t ssw_source_persist_name_offset(void) { return offsetof(SswSourceObject, persist_name); }

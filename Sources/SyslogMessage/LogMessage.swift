@@ -70,7 +70,7 @@ public final class LogMessage: @unchecked Sendable {
     /// A message with `MESSAGE` set to `text`.
     public convenience init(message text: String, stamp: LogStamp = .now()) {
         self.init(stamp: stamp)
-        self[.message] = .string(text)
+        entries.append(Entry(handle: .message, value: .string(text)))
     }
 
     public var facility: Int { Int(pri >> 3) }

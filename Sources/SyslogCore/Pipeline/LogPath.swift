@@ -63,6 +63,26 @@ public final class LogPath: Sendable {
         return true
     }
 
+    /// The destinations every message of `sourceIndex` goes to, in order, with whether each is
+    /// flow-controlled; nil when a path filters or nests (then ``route`` must run per message).
+    static func directTargets(_ paths: [LogPath], sourceIndex: Int) -> [(destination: Int, flowControl: Bool)]? {
+        let relevant = paths.filter { $0.isCatchall || $0.sources.contains(sourceIndex) }
+        var targets: [(destination: Int, flowControl: Bool)] = []
+        for p in relevant {
+            for el in p.elements {
+                guard case .destination = el else { return nil }
+            }
+        }
+        // Without filters every ordinary path matches, so fallback paths only matter when
+        // there is no ordinary one.
+        let ordinary = relevant.filter { !$0.isFallback }
+        for p in ordinary.isEmpty ? relevant : ordinary {
+            for case .destination(let d) in p.elements { targets.append((d, p.flowControl)) }
+            if p.isFinal { break }
+        }
+        return targets
+    }
+
     /// Routes through sibling paths: in order, stopping after a matching `final` one; the
     /// `fallback` ones only get messages no other sibling matched.
     static func route(_ paths: [LogPath], _ msg: LogMessage, sourceIndex: Int?, flowControl: Bool,

@@ -31,6 +31,11 @@ public final class Pipeline: @unchecked Sendable {
         _ = LogPath.route(paths, msg, sourceIndex: sourceIndex, flowControl: false, into: producers)
     }
 
+    /// Where messages of `sourceIndex` go when no path filters: see ``LogPath/directTargets``.
+    func directTargets(sourceIndex: Int) -> [(destination: Int, flowControl: Bool)]? {
+        LogPath.directTargets(paths, sourceIndex: sourceIndex)
+    }
+
     /// Checks what must hold before anything starts (syslog-ng's init phase): persist names
     /// are unique. Throws the error that makes the daemon exit with 2 (or a reload revert).
     public func initialize() throws(PipelineInitError) {

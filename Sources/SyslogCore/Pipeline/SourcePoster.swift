@@ -15,12 +15,22 @@ public final class SourcePoster: @unchecked Sendable {
     /// Index of the source statement in the pipeline (log path matching).
     let sourceIndex: Int
     public let options: SourceOptions
-    unowned let pipeline: Pipeline
+    unowned(unsafe) let pipeline: Pipeline
     private let keepHostname: Bool
     private let chainHostnames: Bool
     private let sourceTag: String
     /// One producer handle per destination of the pipeline (index = destination index).
     private let producers: [QueueProducer]
+    /// When no path of this source filters: the producers each message goes to, and whether
+    /// that path is flow-controlled. nil: route through the log paths per message.
+    private let direct: ContiguousArray<(producer: QueueProducer, flowControl: Bool)>?
+    /// `$HOST_FROM` of local messages, the local host name.
+    private let localHost: LogValue
+    private let localHostText: String
+    /// `$SOURCE`.
+    private let sourceValue: LogValue
+    /// Whether the source statement sets `tags()`, `host-override()` or `program-override()`.
+    private let hasTagsOrOverrides: Bool
     /// Messages posted since the last `closeBatch`.
     private var unannounced = 0
     /// Messages posted.
@@ -46,7 +56,16 @@ public final class SourcePoster: @unchecked Sendable {
         self.chainHostnames = options.chainHostnames ?? pipeline.globals.chainHostnames
         self.sourceTag = ".source." + sourceName
         let window = options.logIWSize
-        self.producers = pipeline.destinations.map { $0.queue.makeProducer(minimumCapacity: window) }
+        let producers = pipeline.destinations.map { $0.queue.makeProducer(minimumCapacity: window) }
+        self.producers = producers
+        self.direct = pipeline.directTargets(sourceIndex: sourceIndex).map { targets in
+            ContiguousArray(targets.map { (producers[$0.destination], $0.flowControl) })
+        }
+        self.localHostText = pipeline.globals.localHostname
+        self.localHost = .string(localHostText)
+        self.sourceValue = .string(sourceName)
+        self.hasTagsOrOverrides = !options.tags.isEmpty || options.hostOverride != nil
+            || options.programOverride != nil
     }
 
     /// True once the pipeline asked sources to stop.
@@ -60,7 +79,7 @@ public final class SourcePoster: @unchecked Sendable {
             received.add(1, ordering: .relaxed)
             // No flow-controlled path: every destination acknowledges at enqueue, so the
             // window never fills; skip its bookkeeping.
-            pipeline.route(msg, sourceIndex: sourceIndex, into: producers)
+            route(msg)
             unannounced += 1
             if unannounced >= SourcePoster.maxBatch { closeBatch() }
             return
@@ -69,10 +88,22 @@ public final class SourcePoster: @unchecked Sendable {
         received.add(1, ordering: .relaxed)
         msg.ackTarget = window
         msg.retainAck()
-        pipeline.route(msg, sourceIndex: sourceIndex, into: producers)
+        route(msg)
         msg.acknowledge()
         unannounced += 1
         if unannounced >= SourcePoster.maxBatch { closeBatch() }
+    }
+
+    @inline(__always)
+    private func route(_ msg: LogMessage) {
+        if let direct {
+            for t in direct {
+                if t.flowControl { msg.retainAck() }
+                t.producer.push(QueuedMessage(msg, flowControlled: t.flowControl))
+            }
+        } else {
+            pipeline.route(msg, sourceIndex: sourceIndex, into: producers)
+        }
     }
 
     /// Ends the batch: wakes destination workers that sleep, so what was posted is written
@@ -95,20 +126,30 @@ public final class SourcePoster: @unchecked Sendable {
             if let f = options.defaultFacility { msg.pri = UInt16(f * 8) | (msg.pri & 7) }
             if let s = options.defaultSeverity { msg.pri = (msg.pri & ~7) | UInt16(s) }
         }
-        let resolved = msg.sourceAddress ?? pipeline.globals.localHostname
-        msg[.hostFrom] = .string(resolved)
+        let resolved: String
+        if let address = msg.sourceAddress {
+            resolved = address
+            msg[.hostFrom] = .string(address)
+        } else {
+            resolved = localHostText
+            msg[.hostFrom] = localHost
+        }
         let origHost = msg[.host]?.text ?? ""
         if !keepHostname || origHost.isEmpty {
             if chainHostnames && !msg.isLocal {
                 msg.set(.host, (origHost.isEmpty ? resolved : origHost) + "/" + resolved)
+            } else if msg.sourceAddress == nil {
+                msg[.host] = localHost
             } else {
                 msg.set(.host, resolved)
             }
         }
-        for t in options.tags { msg.addTag(t) }
+        if hasTagsOrOverrides {
+            for t in options.tags { msg.addTag(t) }
+            if let h = options.hostOverride { msg.set(.host, h) }
+            if let p = options.programOverride { msg.set(.program, p) }
+        }
         msg.sourceTag = sourceTag
-        if let h = options.hostOverride { msg.set(.host, h) }
-        if let p = options.programOverride { msg.set(.program, p) }
-        msg[.source] = .string(sourceName)
+        msg[.source] = sourceValue
     }
 }

@@ -10,7 +10,8 @@ import SyslogMessage
 final class PythonSourceBinding: @unchecked Sendable {
     // Invariant for @unchecked Sendable: `poster`, `runThread` and `transportName` are written
     // on the run thread or before it starts, with the GIL held; the atomics are shared.
-    var poster: SourcePoster?
+    /// Set before `run()` starts; the pipeline keeps the poster alive while the source runs.
+    unowned(unsafe) var poster: SourcePoster?
     var runThread: pthread_t?
     var transportName: String?
     /// The source's message-format flags, for `LogMessage.parse(raw, self.parse_options)`.

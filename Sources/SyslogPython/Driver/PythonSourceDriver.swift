@@ -257,6 +257,9 @@ final class PythonSourceDriver: SourceDriver, @unchecked Sendable {
                 }
                 // A batch left open when run() returns is closed, not lost (spec §15.5).
                 poster.closeBatch()
+                // The binding holds the poster unowned: no post reaches it after this.
+                binding.runThread = nil
+                binding.poster = nil
             }
         }
     }

@@ -33,6 +33,7 @@ enum MessageType {
             slots: [(Py_tp_new, TypeBuilder.raw(newFn)), (Py_tp_init, TypeBuilder.raw(initFn)),
                     (Py_tp_dealloc, TypeBuilder.raw(deallocFn)), (Py_mp_subscript, TypeBuilder.raw(getFn)),
                     (Py_mp_ass_subscript, TypeBuilder.raw(setFn)), (Py_tp_methods, UnsafeMutableRawPointer(methods))])
+        if let t { ssw_set_type_vectorcall(t, vectorcall) }
         type = t
         return t
     }
@@ -69,6 +70,23 @@ enum MessageType {
     static let tpNew: @convention(c) (UnsafeMutablePointer<PyTypeObject>?, PyObjectPtr?, PyObjectPtr?) -> PyObjectPtr? = { tp, _, _ in
         guard let tp, let o = PyType_GenericAlloc(tp, 0) else { return nil }
         object(o).pointee.message = Unmanaged.passRetained(LogMessage()).toOpaque()
+        return o
+    }
+
+    /// `LogMessage(text)` with one str: the common case, built without an argument tuple.
+    /// Everything else (subclasses, keywords, bytes, None) takes the ordinary type call.
+    static let vectorcall: @convention(c) (PyObjectPtr?, UnsafePointer<PyObjectPtr?>?, Int, PyObjectPtr?) -> PyObjectPtr? = { callable, args, nargsf, kwnames in
+        guard let callable, let t = type, callable == t, kwnames == nil,
+              ssw_vectorcall_nargs(nargsf) == 1, let arg = args?[0], ssw_unicode_check_exact(arg) != 0
+        else { return ssw_type_call_vector(callable, args, nargsf, kwnames) }
+        var size: Py_ssize_t = 0
+        guard let p = PyUnicode_AsUTF8AndSize(arg, &size) else { return nil }
+        let text = p.withMemoryRebound(to: UInt8.self, capacity: size) {
+            String(decoding: UnsafeBufferPointer(start: $0, count: size), as: UTF8.self)
+        }
+        let tp = UnsafeMutableRawPointer(t).assumingMemoryBound(to: PyTypeObject.self)
+        guard let o = PyType_GenericAlloc(tp, 0) else { return nil }
+        object(o).pointee.message = Unmanaged.passRetained(LogMessage(message: text)).toOpaque()
         return o
     }
 

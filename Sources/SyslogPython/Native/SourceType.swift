@@ -81,30 +81,47 @@ enum SourceType {
     /// `post_message(msg)`: the hot path. No lock and no GIL release unless the window is full.
     static let postMessage: TypeBuilder.FastKw = { selfObj, args, nargs, kwnames in
         guard let selfObj else { return nil }
-        guard let b = binding(selfObj), b.isRunThread() else {
+        // Unmanaged, guaranteed references: the object keeps the binding alive and the argument
+        // keeps its message alive for the whole call, so no retain/release per message.
+        guard let rawBinding = object(selfObj).pointee.binding else {
             Py.raise(ssw_exc_runtime_error(), "post_message must be called from main thread")
             return nil
         }
-        let positional = Int(nargs & ~(Int(1) << (Int.bitWidth - 1)))
-        let nkw = kwnames.map { ssw_tuple_size($0) } ?? 0
-        var arg: PyObjectPtr?
-        if positional == 1 && nkw == 0 {
-            arg = args?[0]
-        } else if positional == 0 && nkw == 1, let kwnames, let name = Py.string(ssw_tuple_item(kwnames, 0)!), name == "msg" {
-            arg = args?[0]
+        return Unmanaged<PythonSourceBinding>.fromOpaque(rawBinding)._withUnsafeGuaranteedRef { b in
+            guard b.isRunThread() else {
+                Py.raise(ssw_exc_runtime_error(), "post_message must be called from main thread")
+                return nil
+            }
+            let positional = Int(nargs & ~(Int(1) << (Int.bitWidth - 1)))
+            var arg: PyObjectPtr?
+            if positional == 1 && kwnames == nil {
+                arg = args?[0]
+            } else {
+                let nkw = kwnames.map { ssw_tuple_size($0) } ?? 0
+                if positional == 1 && nkw == 0 {
+                    arg = args?[0]
+                } else if positional == 0 && nkw == 1, let kwnames, let name = Py.string(ssw_tuple_item(kwnames, 0)!), name == "msg" {
+                    arg = args?[0]
+                }
+            }
+            guard let arg, let t = MessageType.type,
+                  PyObject_TypeCheck(arg, UnsafeMutableRawPointer(t).assumingMemoryBound(to: PyTypeObject.self)) != 0,
+                  let rawMessage = MessageType.object(arg).pointee.message else {
+                Py.raise(ssw_exc_type_error(), "LogMessage expected in the first parameter")
+                return nil
+            }
+            let autoClose = object(selfObj).pointee.auto_close_batches != 0
+            if MessageType.object(arg).pointee.frozen != 0 {
+                // Posted before: post a copy, so this post cannot change the earlier one.
+                b.post(Unmanaged<LogMessage>.fromOpaque(rawMessage).takeUnretainedValue().clone(), autoClose: autoClose)
+            } else {
+                MessageType.freeze(arg)
+                Unmanaged<LogMessage>.fromOpaque(rawMessage)._withUnsafeGuaranteedRef { msg in
+                    b.post(msg, autoClose: autoClose)
+                }
+            }
+            return ssw_new_none()
         }
-        guard let arg, let msg = MessageType.message(arg) else {
-            Py.raise(ssw_exc_type_error(), "LogMessage expected in the first parameter")
-            return nil
-        }
-        var posted = msg
-        if MessageType.object(arg).pointee.frozen != 0 {
-            posted = msg.clone()
-        } else {
-            MessageType.freeze(arg)
-        }
-        b.post(posted, autoClose: object(selfObj).pointee.auto_close_batches != 0)
-        return ssw_new_none()
     }
 
     static let closeBatch: TypeBuilder.Unary = { selfObj, _ in

@@ -22,6 +22,9 @@ public final class LogMessage: @unchecked Sendable {
 
     /// Name-value pairs in insertion order; few per message, so a linear scan beats hashing.
     public private(set) var entries: [Entry] = []
+    /// Bit `h` set: handle `h` (< 64, the built-in names and the first interned ones) has an
+    /// entry. Saves the scan for names a message does not have, the common case when posting.
+    private var present: UInt64 = 0
     /// facility * 8 + severity. Default 13 (user.notice), as syslog-ng.
     public var pri: UInt16 = 13
     /// The message's own timestamp ($STAMP / S_ macros).
@@ -71,6 +74,7 @@ public final class LogMessage: @unchecked Sendable {
     public convenience init(message text: String, stamp: LogStamp = .now()) {
         self.init(stamp: stamp)
         entries.append(Entry(handle: .message, value: .string(text)))
+        present = 1 << UInt64(NVHandle.message.raw)
     }
 
     public var facility: Int { Int(pri >> 3) }
@@ -79,12 +83,26 @@ public final class LogMessage: @unchecked Sendable {
     /// The typed value of a name-value pair, or nil when unset.
     public subscript(handle: NVHandle) -> LogValue? {
         get {
+            if handle.raw < 64 && present & (1 << UInt64(handle.raw)) == 0 { return nil }
             for e in entries where e.handle == handle { return e.value }
             return nil
         }
         set {
+            let bit: UInt64 = handle.raw < 64 ? 1 << UInt64(handle.raw) : 0
+            if bit != 0 && present & bit == 0 {
+                if let v = newValue {
+                    entries.append(Entry(handle: handle, value: v))
+                    present |= bit
+                }
+                return
+            }
             if let i = entries.firstIndex(where: { $0.handle == handle }) {
-                if let v = newValue { entries[i].value = v } else { entries.remove(at: i) }
+                if let v = newValue {
+                    entries[i].value = v
+                } else {
+                    entries.remove(at: i)
+                    present &= ~bit
+                }
             } else if let v = newValue {
                 entries.append(Entry(handle: handle, value: v))
             }
@@ -125,6 +143,7 @@ public final class LogMessage: @unchecked Sendable {
         let m = LogMessage(stamp: stamp)
         m.received = received
         m.entries = entries
+        m.present = present
         m.pri = pri
         m.addedTags = addedTags
         m.sourceTag = sourceTag

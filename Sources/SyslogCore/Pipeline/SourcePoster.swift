@@ -23,7 +23,10 @@ public final class SourcePoster: @unchecked Sendable {
     private let producers: [QueueProducer]
     /// When no path of this source filters: the producers each message goes to, and whether
     /// that path is flow-controlled. nil: route through the log paths per message.
-    private let direct: ContiguousArray<(producer: QueueProducer, flowControl: Bool)>?
+    /// (Unmanaged: `producers` keeps them alive; no reference counting per message.)
+    private let direct: ContiguousArray<(producer: Unmanaged<QueueProducer>, flowControl: Bool)>?
+    /// The destination queues, to wake at the end of a batch (kept alive by `producers`).
+    private let queues: ContiguousArray<Unmanaged<DestinationQueue>>
     /// `$HOST_FROM` of local messages, the local host name.
     private let localHost: LogValue
     private let localHostText: String
@@ -59,8 +62,9 @@ public final class SourcePoster: @unchecked Sendable {
         let producers = pipeline.destinations.map { $0.queue.makeProducer(minimumCapacity: window) }
         self.producers = producers
         self.direct = pipeline.directTargets(sourceIndex: sourceIndex).map { targets in
-            ContiguousArray(targets.map { (producers[$0.destination], $0.flowControl) })
+            ContiguousArray(targets.map { (Unmanaged.passUnretained(producers[$0.destination]), $0.flowControl) })
         }
+        self.queues = ContiguousArray(producers.map { Unmanaged.passUnretained($0.queue) })
         self.localHostText = pipeline.globals.localHostname
         self.localHost = .string(localHostText)
         self.sourceValue = .string(sourceName)
@@ -99,7 +103,7 @@ public final class SourcePoster: @unchecked Sendable {
         if let direct {
             for t in direct {
                 if t.flowControl { msg.retainAck() }
-                t.producer.push(QueuedMessage(msg, flowControlled: t.flowControl))
+                t.producer._withUnsafeGuaranteedRef { $0.push(QueuedMessage(msg, flowControlled: t.flowControl)) }
             }
         } else {
             pipeline.route(msg, sourceIndex: sourceIndex, into: producers)
@@ -111,7 +115,7 @@ public final class SourcePoster: @unchecked Sendable {
     public func closeBatch() {
         guard unannounced > 0 else { return }
         unannounced = 0
-        for p in producers { p.queue.notify() }
+        for q in queues { q._withUnsafeGuaranteedRef { $0.notify() } }
     }
 
     /// The source has stopped: announce the last batch and release the producer rings.

@@ -34,7 +34,8 @@ let package = Package(
         // Release: the Swift runtime linked statically (about 3 MiB less resident memory).
         // jemalloc: messages are allocated on source threads and freed on destination threads;
         // glibc's malloc serialises those cross-thread frees on arena locks (1.6x slower).
-        .executableTarget(name: "syslog-swift", dependencies: ["SyslogDaemon"],
+        .target(name: "CAllocatorConfig"),
+        .executableTarget(name: "syslog-swift", dependencies: ["SyslogDaemon", "CAllocatorConfig"],
                           linkerSettings: [.unsafeFlags(["-static-stdlib"], .when(configuration: .release)),
                                            .linkedLibrary("jemalloc")]),
 

@@ -18,10 +18,18 @@ public final class LogMessage: @unchecked Sendable {
     public struct Entry: Sendable {
         public var handle: NVHandle
         public var value: LogValue
+        static let unused = Entry(handle: NVHandle(raw: 0), value: .null)
     }
 
-    /// Name-value pairs in insertion order; few per message, so a linear scan beats hashing.
-    public private(set) var entries: [Entry] = []
+    // Name-value pairs in insertion order; few per message, so a linear scan beats hashing.
+    // The first `inlineCapacity` live inside the object (no second allocation per message);
+    // a message with more keeps all of them in `spilledEntries`.
+    /// How many name-value pairs a message holds without a separate allocation.
+    public static let inlineCapacity = 6
+    private var inlineEntries: (Entry, Entry, Entry, Entry, Entry, Entry) =
+        (.unused, .unused, .unused, .unused, .unused, .unused)
+    private var inlineCount = 0
+    private var spilledEntries: [Entry]?
     /// Bit `h` set: handle `h` (< 64, the built-in names and the first interned ones) has an
     /// entry. Saves the scan for names a message does not have, the common case when posting.
     private var present: UInt64 = 0
@@ -60,21 +68,97 @@ public final class LogMessage: @unchecked Sendable {
         let now = LogStamp.now()
         stamp = now
         received = now
-        entries.reserveCapacity(8)
     }
 
     /// A new message stamped at `now`.
     public init(stamp: LogStamp) {
         self.stamp = stamp
         self.received = stamp
-        entries.reserveCapacity(8)
     }
 
     /// A message with `MESSAGE` set to `text`.
-    public convenience init(message text: String, stamp: LogStamp = .now()) {
-        self.init(stamp: stamp)
-        entries.append(Entry(handle: .message, value: .string(text)))
+    public init(message text: String, stamp: LogStamp = .now()) {
+        self.stamp = stamp
+        self.received = stamp
+        inlineEntries.0 = Entry(handle: .message, value: .string(text))
+        inlineCount = 1
         present = 1 << UInt64(NVHandle.message.raw)
+    }
+
+    // MARK: name-value storage
+
+    /// Calls `body` with the name-value pairs, in insertion order.
+    /// - Note: `body` must not change this message.
+    @inline(__always)
+    public func withEntries<R>(_ body: (UnsafeBufferPointer<Entry>) throws -> R) rethrows -> R {
+        if let spilled = spilledEntries { return try spilled.withUnsafeBufferPointer(body) }
+        let count = inlineCount
+        return try withUnsafeMutablePointer(to: &inlineEntries) { tuple in
+            try tuple.withMemoryRebound(to: Entry.self, capacity: LogMessage.inlineCapacity) {
+                try body(UnsafeBufferPointer(start: $0, count: count))
+            }
+        }
+    }
+
+    /// The name-value pairs, in insertion order (a copy).
+    public var entries: [Entry] {
+        withEntries { Array($0) }
+    }
+
+    @inline(__always)
+    private func withInlineEntries<R>(_ body: (UnsafeMutablePointer<Entry>) -> R) -> R {
+        withUnsafeMutablePointer(to: &inlineEntries) { tuple in
+            tuple.withMemoryRebound(to: Entry.self, capacity: LogMessage.inlineCapacity, body)
+        }
+    }
+
+    /// Index of `handle`'s entry, nil when unset.
+    @inline(__always)
+    private func index(of handle: NVHandle) -> Int? {
+        withEntries { buf in
+            for i in 0..<buf.count where buf[i].handle == handle { return i }
+            return nil
+        }
+    }
+
+    private func append(_ entry: Entry) {
+        if spilledEntries != nil {
+            spilledEntries!.append(entry)
+            return
+        }
+        if inlineCount < LogMessage.inlineCapacity {
+            let i = inlineCount
+            withInlineEntries { $0[i] = entry }
+            inlineCount += 1
+            return
+        }
+        var all = entries
+        all.reserveCapacity(LogMessage.inlineCapacity * 2)
+        all.append(entry)
+        spilledEntries = all
+        withInlineEntries { p in for i in 0..<LogMessage.inlineCapacity { p[i] = .unused } }
+        inlineCount = 0
+    }
+
+    private func replace(at i: Int, with value: LogValue) {
+        if spilledEntries != nil {
+            spilledEntries![i].value = value
+        } else {
+            withInlineEntries { $0[i].value = value }
+        }
+    }
+
+    private func remove(at i: Int) {
+        if spilledEntries != nil {
+            spilledEntries!.remove(at: i)
+            return
+        }
+        let n = inlineCount
+        withInlineEntries { p in
+            for j in i..<(n - 1) { p[j] = p[j + 1] }
+            p[n - 1] = .unused
+        }
+        inlineCount -= 1
     }
 
     public var facility: Int { Int(pri >> 3) }
@@ -84,27 +168,29 @@ public final class LogMessage: @unchecked Sendable {
     public subscript(handle: NVHandle) -> LogValue? {
         get {
             if handle.raw < 64 && present & (1 << UInt64(handle.raw)) == 0 { return nil }
-            for e in entries where e.handle == handle { return e.value }
-            return nil
+            return withEntries { buf in
+                for i in 0..<buf.count where buf[i].handle == handle { return buf[i].value }
+                return nil
+            }
         }
         set {
             let bit: UInt64 = handle.raw < 64 ? 1 << UInt64(handle.raw) : 0
             if bit != 0 && present & bit == 0 {
                 if let v = newValue {
-                    entries.append(Entry(handle: handle, value: v))
+                    append(Entry(handle: handle, value: v))
                     present |= bit
                 }
                 return
             }
-            if let i = entries.firstIndex(where: { $0.handle == handle }) {
+            if let i = index(of: handle) {
                 if let v = newValue {
-                    entries[i].value = v
+                    replace(at: i, with: v)
                 } else {
-                    entries.remove(at: i)
+                    remove(at: i)
                     present &= ~bit
                 }
             } else if let v = newValue {
-                entries.append(Entry(handle: handle, value: v))
+                append(Entry(handle: handle, value: v))
             }
         }
     }
@@ -142,7 +228,9 @@ public final class LogMessage: @unchecked Sendable {
     public func clone() -> LogMessage {
         let m = LogMessage(stamp: stamp)
         m.received = received
-        m.entries = entries
+        m.inlineEntries = inlineEntries
+        m.inlineCount = inlineCount
+        m.spilledEntries = spilledEntries
         m.present = present
         m.pri = pri
         m.addedTags = addedTags

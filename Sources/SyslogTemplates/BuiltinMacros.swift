@@ -58,7 +58,7 @@ enum BuiltinMacros {
         let programHandle = NVHandle.program
         let pidHandle = NVHandle.pid
         let legacyHandle = NVHandle.legacyMsghdr
-        msg.entries.withUnsafeBufferPointer { buf in
+        msg.message.withEntries { buf in
             for i in 0..<buf.count {
                 let h = buf[i].handle
                 if h == programHandle {

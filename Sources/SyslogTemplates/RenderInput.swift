@@ -1,28 +1,27 @@
 import SyslogMessage
 
-/// The message being rendered, with its name-value pairs read once per render (reading a
-/// class property costs an exclusivity check, so lookups go to this snapshot instead).
+/// The message being rendered; lookups read its name-value pairs in place.
 struct RenderInput {
     let message: LogMessage
-    let entries: [LogMessage.Entry]
 
     @inline(__always)
     init(_ message: LogMessage) {
         self.message = message
-        self.entries = message.entries
     }
+
+    /// The name-value pairs (a copy; for the rarer walks over all of them).
+    var entries: [LogMessage.Entry] { message.entries }
 
     /// The value of `handle`, nil when unset.
     @inline(__always)
     subscript(handle: NVHandle) -> LogValue? {
-        for i in entries.indices where entries[i].handle == handle { return entries[i].value }
-        return nil
+        message[handle]
     }
 
     /// Appends the text of `handle`'s value (nothing when unset).
     @inline(__always)
     func append(_ handle: NVHandle, to out: inout [UInt8]) {
-        entries.withUnsafeBufferPointer { buf in
+        message.withEntries { buf in
             for i in 0..<buf.count where buf[i].handle == handle {
                 if case .string(let s) = buf[i].value {
                     let done: Void? = s.utf8.withContiguousStorageIfAvailable { ByteAppend.append($0, to: &out) }
@@ -38,7 +37,7 @@ struct RenderInput {
     /// Whether `handle` has a value.
     @inline(__always)
     func has(_ handle: NVHandle) -> Bool {
-        entries.withUnsafeBufferPointer { buf in
+        message.withEntries { buf in
             for i in 0..<buf.count where buf[i].handle == handle { return true }
             return false
         }

@@ -80,7 +80,7 @@ public final class SourcePoster: @unchecked Sendable {
     public func post(_ msg: LogMessage, waiting: (() -> Void) -> Void = { $0() }) {
         prepare(msg)
         guard flowControlled else {
-            received.add(1, ordering: .relaxed)
+            countReceived()
             // No flow-controlled path: every destination acknowledges at enqueue, so the
             // window never fills; skip its bookkeeping.
             route(msg)
@@ -89,7 +89,7 @@ public final class SourcePoster: @unchecked Sendable {
             return
         }
         window.take(beforeSleep: { closeBatch() }, waiting: waiting)
-        received.add(1, ordering: .relaxed)
+        countReceived()
         msg.ackTarget = window
         msg.retainAck()
         route(msg)
@@ -108,6 +108,13 @@ public final class SourcePoster: @unchecked Sendable {
         } else {
             pipeline.route(msg, sourceIndex: sourceIndex, into: producers)
         }
+    }
+
+    /// One more message posted. Only this source's thread writes the counter, so a plain
+    /// load and store will do (no locked instruction per message).
+    @inline(__always)
+    private func countReceived() {
+        received.store(received.load(ordering: .relaxed) &+ 1, ordering: .relaxed)
     }
 
     /// Ends the batch: wakes destination workers that sleep, so what was posted is written

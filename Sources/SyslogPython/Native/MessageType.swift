@@ -29,7 +29,7 @@ enum MessageType {
         let setFn: @convention(c) (PyObjectPtr?, PyObjectPtr?, PyObjectPtr?) -> Int32 = assignSubscript
         let t = TypeBuilder.makeType(
             name: "_syslogng.LogMessage", basicSize: ssw_message_basicsize(),
-            flags: TypeBuilder.flagDefault | TypeBuilder.flagBaseType,
+            flags: TypeBuilder.flagDefault | TypeBuilder.flagBaseType | TypeBuilder.flagImmutableType,
             slots: [(Py_tp_new, TypeBuilder.raw(newFn)), (Py_tp_init, TypeBuilder.raw(initFn)),
                     (Py_tp_dealloc, TypeBuilder.raw(deallocFn)), (Py_mp_subscript, TypeBuilder.raw(getFn)),
                     (Py_mp_ass_subscript, TypeBuilder.raw(setFn)), (Py_tp_methods, UnsafeMutableRawPointer(methods))])

@@ -17,6 +17,9 @@ enum TypeBuilder {
 
     static let flagBaseType: UInt = 1 << 10
     static let flagDefault: UInt = 1 << 18
+    /// Py_TPFLAGS_IMMUTABLETYPE: attributes cannot be set on the type (as on a static C type);
+    /// also lets the interpreter specialise calls of the type.
+    static let flagImmutableType: UInt = 1 << 8
 
     /// A method entry.
     enum Method {

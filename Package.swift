@@ -19,7 +19,9 @@ let package = Package(
                        providers: [.apt(["libpcre2-dev"])]),
 
         // Core libraries (one-way: message <- config/templates/filters <- core <- drivers <- daemon)
-        .target(name: "SyslogMessage", swiftSettings: fast),
+        // Per-message timestamps from the TSC where the kernel trusts it (C: rdtsc, thread-locals).
+        .target(name: "CFastClock"),
+        .target(name: "SyslogMessage", dependencies: ["CFastClock"], swiftSettings: fast),
         .target(name: "SyslogConfig"),
         .target(name: "SyslogTemplates", dependencies: ["SyslogMessage"], swiftSettings: fast),
         .target(name: "SyslogFilters", dependencies: ["SyslogMessage", "SyslogConfig", "CPCRE2"],

@@ -1,3 +1,4 @@
+internal import CFastClock
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -20,10 +21,9 @@ public struct LogStamp: Sendable, Equatable, Hashable {
 
     /// The current time with the local zone's offset.
     public static func now() -> LogStamp {
-        var ts = timespec()
-        clock_gettime(CLOCK_REALTIME, &ts)
-        let secs = Int64(ts.tv_sec)
-        return LogStamp(seconds: secs, microseconds: Int32(ts.tv_nsec / 1000),
+        let ns = ssw_realtime_ns()
+        let secs = ns / 1_000_000_000
+        return LogStamp(seconds: secs, microseconds: Int32((ns % 1_000_000_000) / 1000),
                         utcOffset: LocalZone.offset(at: secs))
     }
 

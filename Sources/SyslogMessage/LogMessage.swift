@@ -140,6 +140,24 @@ public final class LogMessage: @unchecked Sendable {
         inlineCount = 0
     }
 
+    /// Post-time values of a local message in one step: `HOST_FROM` and `HOST` become
+    /// `host`, `SOURCE` becomes `source`. Returns false, changing nothing, unless the message
+    /// has none of the three and room for them inline; the caller then sets them one by one.
+    public func setLocalDefaults(host: LogValue, source: LogValue) -> Bool {
+        let bits: UInt64 = 1 << UInt64(NVHandle.hostFrom.raw) | 1 << UInt64(NVHandle.host.raw)
+            | 1 << UInt64(NVHandle.source.raw)
+        let n = inlineCount
+        guard spilledEntries == nil, present & bits == 0, n + 3 <= LogMessage.inlineCapacity else { return false }
+        withInlineEntries { p in
+            p[n] = Entry(handle: .hostFrom, value: host)
+            p[n + 1] = Entry(handle: .host, value: host)
+            p[n + 2] = Entry(handle: .source, value: source)
+        }
+        inlineCount = n + 3
+        present |= bits
+        return true
+    }
+
     private func replace(at i: Int, with value: LogValue) {
         if spilledEntries != nil {
             spilledEntries![i].value = value

@@ -137,22 +137,28 @@ public final class SourcePoster: @unchecked Sendable {
             if let f = options.defaultFacility { msg.pri = UInt16(f * 8) | (msg.pri & 7) }
             if let s = options.defaultSeverity { msg.pri = (msg.pri & ~7) | UInt16(s) }
         }
-        let resolved: String
-        if let address = msg.sourceAddress {
-            resolved = address
-            msg[.hostFrom] = .string(address)
-        } else {
-            resolved = localHostText
-            msg[.hostFrom] = localHost
-        }
-        let origHost = msg[.host]?.text ?? ""
-        if !keepHostname || origHost.isEmpty {
-            if chainHostnames && !msg.isLocal {
-                msg.set(.host, (origHost.isEmpty ? resolved : origHost) + "/" + resolved)
-            } else if msg.sourceAddress == nil {
-                msg[.host] = localHost
+        // The common case (a local message without HOST, no chain-hostnames, no
+        // program-override) in one step; SOURCE is then set already.
+        let sourceSet = msg.sourceAddress == nil && !chainHostnames && options.programOverride == nil
+            && msg.setLocalDefaults(host: localHost, source: sourceValue)
+        if !sourceSet {
+            let resolved: String
+            if let address = msg.sourceAddress {
+                resolved = address
+                msg[.hostFrom] = .string(address)
             } else {
-                msg.set(.host, resolved)
+                resolved = localHostText
+                msg[.hostFrom] = localHost
+            }
+            let origHost = msg[.host]?.text ?? ""
+            if !keepHostname || origHost.isEmpty {
+                if chainHostnames && !msg.isLocal {
+                    msg.set(.host, (origHost.isEmpty ? resolved : origHost) + "/" + resolved)
+                } else if msg.sourceAddress == nil {
+                    msg[.host] = localHost
+                } else {
+                    msg.set(.host, resolved)
+                }
             }
         }
         if hasTagsOrOverrides {
@@ -161,6 +167,6 @@ public final class SourcePoster: @unchecked Sendable {
             if let p = options.programOverride { msg.set(.program, p) }
         }
         msg.sourceTag = sourceTag
-        msg[.source] = sourceValue
+        if !sourceSet { msg[.source] = sourceValue }
     }
 }

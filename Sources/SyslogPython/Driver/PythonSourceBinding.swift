@@ -11,9 +11,18 @@ final class PythonSourceBinding: @unchecked Sendable {
     // Invariant for @unchecked Sendable: `poster`, `runThread` and `transportName` are written
     // on the run thread or before it starts, with the GIL held; the atomics are shared.
     /// Set before `run()` starts; the pipeline keeps the poster alive while the source runs.
-    unowned(unsafe) var poster: SourcePoster?
+    /// (Unmanaged: no reference counting per posted message.)
+    var poster: SourcePoster? {
+        get { posterRef?.takeUnretainedValue() }
+        set { posterRef = newValue.map { Unmanaged.passUnretained($0) } }
+    }
+    private var posterRef: Unmanaged<SourcePoster>?
     var runThread: pthread_t?
-    var transportName: String?
+    var transportName: String? {
+        didSet { transportValue = transportName.map { .string($0) } }
+    }
+    /// `transportName` as the value posted messages get.
+    private var transportValue: LogValue?
     /// The source's message-format flags, for `LogMessage.parse(raw, self.parse_options)`.
     var parseFlags: Set<String> = ["syslog-protocol"]
     /// Both suspend() and wakeup() are defined: posts never block (spec §4.4).
@@ -39,8 +48,12 @@ final class PythonSourceBinding: @unchecked Sendable {
     /// full, or dropping in non-blocking mode), then routes the message.
     @inline(__always)
     func post(_ msg: LogMessage, autoClose: Bool) {
-        guard let poster else { return }
-        if let t = transportName { msg[.transport] = .string(t) }
+        posterRef?._withUnsafeGuaranteedRef { post(msg, autoClose: autoClose, poster: $0) }
+    }
+
+    @inline(__always)
+    private func post(_ msg: LogMessage, autoClose: Bool, poster: SourcePoster) {
+        if transportValue != nil { msg[.transport] = transportValue }
         if nonBlocking || poster.isStopping {
             if suspended.load(ordering: .acquiring) || poster.window.available <= 0 {
                 InternalLog.shared.error("Incorrectly suspended source, dropping message", [("driver", driverID)])

@@ -131,6 +131,36 @@ struct RoutingTests {
         #expect(c.lines("d3").count == 5)
     }
 
+    // Paths without filters or nested logs are routed through a precomputed destination list;
+    // these pin that list to the semantics of the general router.
+    @Test("no filters: final stops after the first final path; later paths get nothing")
+    func directFinal() throws {
+        let h = Harness(messages: ["s1": mixed()])
+        let c = try h.run(dests + """
+            log { source(s1); destination(d1); destination(d2); };
+            log { source(s1); destination(d2); flags(final); };
+            log { source(s1); destination(d3); };
+            """)
+        #expect(c.lines("d1").count == 5)
+        #expect(c.lines("d2") == mixed().flatMap { m in Array(repeating: "\(m.text(.program)):\(m.text(.message))", count: 2) })
+        #expect(c.lines("d3").isEmpty)
+    }
+
+    @Test("no filters: fallback paths get messages only when no ordinary path takes the source")
+    func directFallback() throws {
+        let h = Harness(messages: ["s1": [msg("a")], "s2": [msg("b")]])
+        let c = try h.run(dests + """
+            source s2 { test-src(); };
+            log { source(s1); destination(d1); };
+            log { source(s1); source(s2); destination(d2); flags(fallback); };
+            log { destination(d3); flags(catchall, fallback); };
+            """)
+        #expect(c.lines("d1") == [":a"])
+        // s2 has no ordinary path: both of its fallback paths (the catch-all one too) get it.
+        #expect(c.lines("d2") == [":b"])
+        #expect(c.lines("d3") == [":b"])
+    }
+
     @Test("flags(catchall) takes messages of every source")
     func catchall() throws {
         let h = Harness(messages: ["s1": [msg("from1")], "s2": [msg("from2")]])

@@ -102,6 +102,29 @@ import Glibc
             + "('string_list', ['string1', 'string2']), ('true', True), ('y', True)]")
     }
 
+    @Test("CF-02 typed options survive a reload (the new instance gets the same values)")
+    func optionsAcrossReload() throws {
+        let s = Scratch()
+        s.write(Self.sourceConfig(s, driver: """
+            class("pstest.Lifecycle")
+            options("string" => "example-value" "long" => -42 "double" => -13.37 "bool" => True
+                    "string-list" => ["example-value-1", "example-value-2"]
+                    "template" => LogTemplate("${example-template}"))
+            """))
+        let d = try s.start()
+        #expect(waitUntil { s.values("options").count == 1 }, "\(s.reportLines)")
+        d.signal(SIGHUP)
+        #expect(waitUntil { s.values("options").count == 2 }, "\(s.reportLines)\n\(s.stderr)")
+        #expect(d.stop() == 0)
+        let opts = s.values("options")
+        #expect(opts.count == 2)
+        for o in opts {
+            #expect(o.hasPrefix("[('bool', True), ('double', -13.37), ('long', -42), ('string', 'example-value'), "
+                + "('string_list', ['example-value-1', 'example-value-2']), ('template', <"), "\(o)")
+            #expect(o.contains("LogTemplate"), "\(o)")
+        }
+    }
+
     @Test("CF-06 no class() is a configuration error")
     func noClass() throws {
         let s = Scratch()
@@ -589,6 +612,26 @@ import Glibc
         #expect(Array(afterExit.prefix(2)) == ["request_exit", "wakeup on-run-thread=False"])
     }
 
+    @Test("PM-06 window 5, destination never acknowledges, 5 posts: received 5, source suspended")
+    func windowFills() throws {
+        let s = Scratch()
+        let fifo = s.dir + "/fifo"
+        #expect(mkfifo(fifo, 0o644) == 0)
+        s.write("""
+            source s { python(class("pstest.WindowFill") options("count" => 5) log-iw-size(5)); };
+            destination d { file("\(fifo)" template("$MSG\\n")); };
+            log { source(s); destination(d); flags(flow-control); };
+            """)
+        let d = try s.start()
+        #expect(waitUntil { s.value("posted") == "5" && s.events.contains("suspend") }, "\(s.reportLines)")
+        let stats = ControlSocketEndToEndTests.command(s.dir + "/ctl", "STATS") ?? ""
+        #expect(stats.contains("source;s;;a;processed;5\n"), "\(stats)")
+        #expect(!s.events.contains("wakeup"))
+        #expect(Self.drainFifo(fifo, lines: 5) == (0..<5).map { "w\($0)" })
+        #expect(waitUntil { s.events.contains("wakeup") }, "\(s.events)")
+        #expect(d.stop() == 0)
+    }
+
     @Test("PM-17 run() returning with an open batch: the batch is delivered")
     func openBatchOnReturn() throws {
         let s = Scratch()
@@ -704,6 +747,21 @@ import Glibc
         #expect(Self.check("LM-28-bad") == "=> False")
         #expect(Self.check("LM-28-v6") == "=> True")
         #expect(Self.check("LM-28-none") == "=> False")
+    }
+
+    @Test("LogMessage() called every way; the type is immutable; many values")
+    func constructors() {
+        #expect(Self.check("ctor-subclass") == "=> ('Sub', b's', True)")
+        #expect(Self.check("ctor-keyword") == "=> b'kw'")
+        #expect(Self.check("ctor-bookmark") == "=> b'bm'")
+        #expect(Self.check("ctor-empty") == "=> None")
+        #expect(Self.check("ctor-many") == "!! TypeError: LogMessage() takes at most 2 arguments (3 given)")
+        #expect(Self.check("ctor-badkw") == "!! TypeError: LogMessage() got an unexpected keyword argument")
+        #expect(Self.check("ctor-int") == "!! TypeError: LogMessage() argument must be str, bytes or None")
+        #expect(Self.check("ctor-str-subclass") == "=> b'sub'")
+        #expect(Self.check("type-immutable").hasPrefix("!! TypeError: cannot set 'extra' attribute"))
+        #expect(Self.check("many-values") == "=> (b'base', b'v0', b'changed', b'v9', "
+            + "[b'k0', b'k1', b'k2', b'k3', b'k4', b'k5', b'k6', b'k7', b'k8', b'k9'])")
     }
 
     @Test("LM-20 floats are stored with 6 decimals")

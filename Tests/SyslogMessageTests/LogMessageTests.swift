@@ -61,6 +61,49 @@ struct LogMessageTests {
         #expect(m.entries.count == 1)
     }
 
+    @Test("more values than fit inline: order, overwrite, removal and clones stay right")
+    func manyValues() {
+        let m = LogMessage(message: "m", stamp: LogStamp(seconds: 0, utcOffset: 0))
+        let names = (0..<9).map { "test.many.\($0)" }
+        for (i, n) in names.enumerated() { m[n] = .int(Int64(i)) }
+        #expect(m.entries.count == 10)
+        #expect(m.entries.map(\.handle) == [.message] + names.map { NameRegistry.shared.handle(for: $0) })
+        m[names[2]] = .string("two")
+        m[names[0]] = nil
+        m[.message] = nil
+        #expect(m.entries.count == 8)
+        #expect(m[names[2]] == .string("two"))
+        #expect(m[names[0]] == nil && m[.message] == nil)
+        let c = m.clone()
+        m[names[8]] = .string("changed")
+        #expect(c[names[8]] == .int(8))
+        #expect(c.entries.map(\.handle) == m.entries.map(\.handle))
+        // Removing from the inline part keeps the order of the rest.
+        let small = LogMessage(message: "x", stamp: LogStamp(seconds: 0, utcOffset: 0))
+        small[.host] = .string("h")
+        small[.program] = .string("p")
+        small[.host] = nil
+        #expect(small.entries.map(\.handle) == [.message, .program])
+        small[.pid] = .int(1)
+        #expect(small.entries.map(\.handle) == [.message, .program, .pid])
+    }
+
+    @Test("setLocalDefaults adds HOST_FROM, HOST and SOURCE only when none is set")
+    func localDefaults() {
+        let m = LogMessage(message: "m", stamp: LogStamp(seconds: 0, utcOffset: 0))
+        #expect(m.setLocalDefaults(host: .string("here"), source: .string("s")))
+        #expect(m.entries.map(\.handle) == [.message, .hostFrom, .host, .source])
+        #expect(m[.host] == .string("here") && m[.hostFrom] == .string("here") && m[.source] == .string("s"))
+        let withHost = LogMessage(message: "m", stamp: LogStamp(seconds: 0, utcOffset: 0))
+        withHost[.host] = .string("mine")
+        #expect(!withHost.setLocalDefaults(host: .string("here"), source: .string("s")))
+        #expect(withHost.entries.count == 2)
+        let full = LogMessage(message: "m", stamp: LogStamp(seconds: 0, utcOffset: 0))
+        for i in 0..<4 { full["test.full.\(i)"] = .int(Int64(i)) }
+        #expect(!full.setLocalDefaults(host: .string("here"), source: .string("s")))
+        #expect(full[.source] == nil)
+    }
+
     @Test("tags keep insertion order and never repeat")
     func tags() {
         let m = LogMessage(stamp: LogStamp(seconds: 0, utcOffset: 0))

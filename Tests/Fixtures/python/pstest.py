@@ -232,6 +232,25 @@ class Poster(Idle):
         super().run()
 
 
+class WindowFill(Idle):
+    """Posts `count` messages in non-blocking mode against a destination that never writes (PM-06)."""
+
+    def setup(self, options):
+        self.count = options["count"]
+        return True
+
+    def produce(self):
+        for i in range(self.count):
+            self.post_message(LogMessage("w%d" % i))
+        note("posted", self.count)
+
+    def suspend(self):
+        note("event", "suspend")
+
+    def wakeup(self):
+        note("event", "wakeup")
+
+
 class NonBlocking(Idle):
     """log-iw-size(3) against a destination that does not write yet (spec PM-08, PS-14)."""
 
@@ -354,6 +373,29 @@ class Checks(Idle):
         check("macro-typed", lambda: (m["SEVERITY_NUM"], m["FACILITY_NUM"], LogMessage().get("TAGS"), m["UNIXTIME"])
               if m.get("TAGS") == b"" else "TAGS not empty")
         check("macro-empty", lambda: LogMessage().get("SDATA"))
+
+        # Every way of calling the constructor (the one-str call has its own fast path).
+        class Sub(LogMessage):
+            pass
+        check("ctor-subclass", lambda: (type(Sub("s")).__name__, Sub("s")["MESSAGE"], isinstance(Sub("s"), LogMessage)))
+        check("ctor-keyword", lambda: LogMessage(message="kw")["MESSAGE"])
+        check("ctor-bookmark", lambda: LogMessage("bm", bookmark=None)["MESSAGE"])
+        check("ctor-empty", lambda: LogMessage().get("MESSAGE"))
+        check("ctor-many", lambda: LogMessage("a", None, None))
+        check("ctor-badkw", lambda: LogMessage("a", nope=1))
+        check("ctor-int", lambda: LogMessage(5))
+        check("ctor-str-subclass", lambda: LogMessage(type("S", (str,), {})("sub"))["MESSAGE"])
+        check("type-immutable", lambda: setattr(LogMessage, "extra", 1))
+        check("many-values", lambda: self.many_values())
+
+    @staticmethod
+    def many_values():
+        """More name-value pairs than a message keeps inline; removal and order kept."""
+        m = LogMessage("base")
+        for i in range(10):
+            m["k%d" % i] = "v%d" % i
+        m["k3"] = "changed"
+        return (m["MESSAGE"], m["k0"], m["k3"], m["k9"], [k for k in m.keys() if k.startswith(b"k")])
 
     def case_lm_time(self):
         m = LogMessage("t")

@@ -632,6 +632,27 @@ import Glibc
         #expect(d.stop() == 0)
     }
 
+    @Test("hot path: one message posted, then the source sleeps: written within 300 ms")
+    func lonelyMessageIsWrittenPromptly() throws {
+        let s = Scratch()
+        s.write(Self.sourceConfig(s, driver: "class(\"pstest.PostOneThenSleep\")"))
+        let d = try s.start()
+        var writtenAt = 0.0
+        let seen = waitUntil(timeout: 10) {
+            guard lines(s.out) == ["lonely"] else { return false }
+            var ts = timespec()
+            clock_gettime(CLOCK_REALTIME, &ts)
+            writtenAt = Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+            return true
+        }
+        #expect(seen, "stderr: \(s.stderr)")
+        #expect(waitUntil { s.value("posted_at") != nil })
+        let postedAt = Double(s.value("posted_at") ?? "") ?? 0
+        // The test polls every 20 ms; the destination's idle timeout is a whole second.
+        #expect(writtenAt - postedAt < 0.3, "written \(writtenAt - postedAt) s after the post")
+        #expect(d.stop() == 0)
+    }
+
     @Test("PM-17 run() returning with an open batch: the batch is delivered")
     func openBatchOnReturn() throws {
         let s = Scratch()

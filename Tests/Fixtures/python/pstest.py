@@ -8,6 +8,7 @@ import enum
 import logging
 import os
 import threading
+import time
 
 import _syslogng
 import syslogng
@@ -230,6 +231,15 @@ class Poster(Idle):
             self.produce()
             return
         super().run()
+
+
+class PostOneThenSleep(Idle):
+    """Posts one message, notes when, and sleeps (the hot path must still deliver it promptly)."""
+
+    def produce(self):
+        time.sleep(0.4)  # the destination's worker has gone to sleep by now
+        self.post_message(LogMessage("lonely"))
+        note("posted_at", "%.6f" % time.time())
 
 
 class WindowFill(Idle):

@@ -16,25 +16,39 @@ public final class LogMessage: @unchecked Sendable {
     // only before the message is posted (single owner); afterwards all threads only read.
 
     public struct Entry: Sendable {
-        public var handle: NVHandle
+        // `value` first: the handle then fits in the value's tail padding (24 bytes, not 32).
         public var value: LogValue
+        public var handle: NVHandle
+        public init(handle: NVHandle, value: LogValue) {
+            self.value = value
+            self.handle = handle
+        }
         static let unused = Entry(handle: NVHandle(raw: 0), value: .null)
     }
 
     // Name-value pairs in insertion order; few per message, so a linear scan beats hashing.
-    // The first `inlineCapacity` live inside the object (no second allocation per message);
+    // The first `inlineCapacity` (7: enough for a parsed RFC 5424 message) live inside the
+    // object (no second allocation per message);
     // a message with more keeps all of them in `spilledEntries`.
     /// How many name-value pairs a message holds without a separate allocation.
-    public static let inlineCapacity = 6
-    private var inlineEntries: (Entry, Entry, Entry, Entry, Entry, Entry) =
-        (.unused, .unused, .unused, .unused, .unused, .unused)
-    private var inlineCount = 0
+    public static let inlineCapacity = 7
+    private var inlineEntries: (Entry, Entry, Entry, Entry, Entry, Entry, Entry) =
+        (.unused, .unused, .unused, .unused, .unused, .unused, .unused)
     private var spilledEntries: [Entry]?
     /// Bit `h` set: handle `h` (< 64, the built-in names and the first interned ones) has an
     /// entry. Saves the scan for names a message does not have, the common case when posting.
     private var present: UInt64 = 0
+    // The small fields sit together (one 8-byte word): a queued message stays at 320 bytes.
     /// facility * 8 + severity. Default 13 (user.notice), as syslog-ng.
     public var pri: UInt16 = 13
+    private var inlineCountStorage: UInt8 = 0
+    /// A message the daemon generated itself (`internal()`).
+    public var isLocal = false
+    private var rawSizeStorage: Int32 = 0
+    private var inlineCount: Int {
+        get { Int(inlineCountStorage) }
+        set { inlineCountStorage = UInt8(newValue) }
+    }
     /// The message's own timestamp ($STAMP / S_ macros).
     public var stamp: LogStamp
     /// When the daemon received it ($R_ macros).
@@ -52,9 +66,10 @@ public final class LogMessage: @unchecked Sendable {
     /// The sender's address as text (nil: local, rendered 127.0.0.1 by $SOURCEIP).
     public var sourceAddress: String?
     /// Size of the raw message as received, for counters.
-    public var rawSize: Int = 0
-    /// A message the daemon generated itself (`internal()`).
-    public var isLocal = false
+    public var rawSize: Int {
+        get { Int(rawSizeStorage) }
+        set { rawSizeStorage = Int32(clamping: newValue) }
+    }
     /// Sequence number within its source ($SEQNUM), 0 when not counted.
     public var sequence: UInt64 = 0
 

@@ -64,7 +64,7 @@ struct LogMessageTests {
     @Test("more values than fit inline: order, overwrite, removal and clones stay right")
     func manyValues() {
         let m = LogMessage(message: "m", stamp: LogStamp(seconds: 0, utcOffset: 0))
-        let names = (0..<9).map { "test.many.\($0)" }
+        let names = (0..<9).map { "test.many.\($0)" }  // beyond the 7 inline ones
         for (i, n) in names.enumerated() { m[n] = .int(Int64(i)) }
         #expect(m.entries.count == 10)
         #expect(m.entries.map(\.handle) == [.message] + names.map { NameRegistry.shared.handle(for: $0) })
@@ -99,7 +99,7 @@ struct LogMessageTests {
         #expect(!withHost.setLocalDefaults(host: .string("here"), source: .string("s")))
         #expect(withHost.entries.count == 2)
         let full = LogMessage(message: "m", stamp: LogStamp(seconds: 0, utcOffset: 0))
-        for i in 0..<4 { full["test.full.\(i)"] = .int(Int64(i)) }
+        for i in 0..<5 { full["test.full.\(i)"] = .int(Int64(i)) }
         #expect(!full.setLocalDefaults(host: .string("here"), source: .string("s")))
         #expect(full[.source] == nil)
     }
@@ -184,4 +184,23 @@ struct LogMessageTests {
 
 extension LogMessage {
     var pendingAckCount: Int { pendingAcks.load(ordering: .relaxed) }
+}
+
+@Suite("LogMessage memory")
+struct LogMessageMemoryTests {
+    private final class OneWord { var a = 0 }
+
+    /// The instance size the Swift runtime allocates for a class (its metadata's InstanceSize,
+    /// a UInt32 at byte 24 of the class metadata on 64-bit platforms without Objective-C).
+    private func instanceSize(_ c: AnyClass) -> Int {
+        let metadata = unsafeBitCast(c, to: UnsafeRawPointer.self)
+        return Int(metadata.load(fromByteOffset: 24, as: UInt32.self))
+    }
+
+    @Test("a name-value pair takes 24 bytes; a message fits jemalloc's 320-byte class")
+    func sizes() {
+        #expect(instanceSize(OneWord.self) == 24)  // header (16) + one Int: the offset is right
+        #expect(MemoryLayout<LogMessage.Entry>.stride == 24)
+        #expect(instanceSize(LogMessage.self) <= 320, "\(instanceSize(LogMessage.self)) bytes")
+    }
 }

@@ -63,6 +63,19 @@ import Glibc
         """
     }
 
+    /// `python(<driver>)` into a FIFO nobody reads yet, on a flow-controlled path (the destination
+    /// blocks opening it, so nothing is acknowledged). Returns the FIFO's path.
+    static func writeFifoConfig(_ s: Scratch, driver: String) -> String {
+        let fifo = s.dir + "/fifo"
+        #expect(mkfifo(fifo, 0o644) == 0)
+        s.write("""
+            source s { python(\(driver)); };
+            destination d { file("\(fifo)" template("$MSG\\n")); };
+            log { source(s); destination(d); flags(flow-control); };
+            """)
+        return fifo
+    }
+
     /// Starts, waits for `condition`, stops with SIGTERM and expects a clean exit.
     static func runUntil(_ s: Scratch, args: [String] = [], env: [String: String] = [:],
                          _ condition: () -> Bool) throws -> DaemonProcess {
@@ -572,13 +585,7 @@ import Glibc
     @Test("PM-07 a full window blocks post_message until the destination acknowledges")
     func blockingPost() throws {
         let s = Scratch()
-        let fifo = s.dir + "/fifo"
-        #expect(mkfifo(fifo, 0o644) == 0)
-        s.write("""
-            source s { python(class("pstest.Poster") log-iw-size(4) options("count" => 10)); };
-            destination d { file("\(fifo)" template("$MSG\\n")); };
-            log { source(s); destination(d); flags(flow-control); };
-            """)
+        let fifo = Self.writeFifoConfig(s, driver: #"class("pstest.Poster") log-iw-size(4) options("count" => 10)"#)
         let d = try s.start()
         // The destination blocks opening the FIFO: nothing is acknowledged, post 4 blocks.
         #expect(waitUntil { s.values("posted").count >= 3 })
@@ -593,13 +600,7 @@ import Glibc
     @Test("PM-08 PS-14 non-blocking source: suspend(), drops, wakeup()")
     func nonBlocking() throws {
         let s = Scratch()
-        let fifo = s.dir + "/fifo"
-        #expect(mkfifo(fifo, 0o644) == 0)
-        s.write("""
-            source s { python(class("pstest.NonBlocking") log-iw-size(3)); };
-            destination d { file("\(fifo)" template("$MSG\\n")); };
-            log { source(s); destination(d); flags(flow-control); };
-            """)
+        let fifo = Self.writeFifoConfig(s, driver: #"class("pstest.NonBlocking") log-iw-size(3)"#)
         let d = try s.start()
         #expect(waitUntil { s.values("posted").count == 8 }, "\(s.reportLines)")
         #expect(s.values("posted") == (0..<8).map { "\($0) None" })
@@ -615,13 +616,7 @@ import Glibc
     @Test("PM-06 window 5, destination never acknowledges, 5 posts: received 5, source suspended")
     func windowFills() throws {
         let s = Scratch()
-        let fifo = s.dir + "/fifo"
-        #expect(mkfifo(fifo, 0o644) == 0)
-        s.write("""
-            source s { python(class("pstest.WindowFill") options("count" => 5) log-iw-size(5)); };
-            destination d { file("\(fifo)" template("$MSG\\n")); };
-            log { source(s); destination(d); flags(flow-control); };
-            """)
+        let fifo = Self.writeFifoConfig(s, driver: #"class("pstest.WindowFill") options("count" => 5) log-iw-size(5)"#)
         let d = try s.start()
         #expect(waitUntil { s.value("posted") == "5" && s.events.contains("suspend") }, "\(s.reportLines)")
         let stats = ControlSocketEndToEndTests.command(s.dir + "/ctl", "STATS") ?? ""

@@ -45,6 +45,24 @@ public final class Daemon {
 
     /// Runs the daemon to completion and returns the process exit code.
     public func run() -> Int32 {
+        if let exitCode = startUp() { return exitCode }
+        while true {
+            switch SignalWaiter.wait(seconds: 1) {
+            case .terminate:
+                shutdown()
+                return ExitCode.ok.rawValue
+            case .reload:
+                reload()
+            case .timeout:
+                continue
+            }
+        }
+    }
+
+    /// Loads, initialises and starts the configuration; an exit code when the daemon must not
+    /// go on (or is the parent of a detached daemon). Only `current` keeps the pipeline, so a
+    /// reload frees it (and calls Python `finalize()`) as soon as it is replaced.
+    private func startUp() -> Int32? {
         LocalZone.initialize()
         var s = InternalLog.Settings()
         s.toStderr = options.stderr
@@ -95,18 +113,7 @@ public final class Daemon {
         InternalLog.shared.notice("syslog-ng starting up", [("version", Daemon.version)])
         InternalLog.shared.debug("Run id", [("run_id", String(runID))])
         if notifyParent >= 0 { Daemonizer.reportStarted(notifyParent) }
-
-        while true {
-            switch SignalWaiter.wait(seconds: 1) {
-            case .terminate:
-                shutdown()
-                return ExitCode.ok.rawValue
-            case .reload:
-                reload()
-            case .timeout:
-                continue
-            }
-        }
+        return nil
     }
 
     /// Loads and builds a configuration file; the failure is the full error text.

@@ -848,9 +848,9 @@ import Glibc
     // MARK: support
 
     static func localHostname() -> String {
-        var buf = [CChar](repeating: 0, count: 256)
-        gethostname(&buf, 255)
-        let full = String(cString: buf)
+        var buf = [UInt8](repeating: 0, count: 256)
+        _ = buf.withUnsafeMutableBufferPointer { $0.withMemoryRebound(to: CChar.self) { gethostname($0.baseAddress!, 255) } }
+        let full = String(decoding: buf.prefix { $0 != 0 }, as: UTF8.self)
         return String(full.split(separator: ".").first ?? Substring(full))
     }
 

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Synchronization
 import Testing
 import SyslogCore
@@ -95,6 +98,61 @@ struct FlowControlTests {
         p.stopDestinations(drain: true)
         #expect(p.droppedTotal == 7)
         #expect(h.collector.lines("d") == ["first", "m0", "m1", "m2"])
+    }
+
+    @Test("without flow control, a worker that stalls briefly makes the source pause, not drop")
+    func briefStallPausesSource() throws {
+        let gate = Mutex<Gate?>(nil)
+        let h = Harness(scripts: ["s1": { poster in
+            poster.post(msg("first"))
+            poster.closeBatch()
+            _ = waitUntil { gate.withLock { $0?.blockedWriters } == 1 }
+            for i in 0..<200 { poster.post(msg("m\(i)")) }
+            poster.closeBatch()
+        }])
+        gate.withLock { $0 = h.gate }
+        let p = try h.build("""
+            source s1 { test-src(); };
+            destination d { blocking(log-fifo-size(100)); };
+            log { source(s1); destination(d); };
+            """)
+        p.start()
+        // Release the writer as soon as its queue reaches the high-water mark (75 of 100): the
+        // source is pausing then, well within its 50 ms budget.
+        let deadline = monotonicSeconds() + 20
+        while p.destinations[0].queue.count < 75 && monotonicSeconds() < deadline { usleep(100) }
+        h.gate.release()
+        #expect(waitUntil { h.source("s1")?.isFinished == true })
+        p.stopSources()
+        p.stopDestinations(drain: true)
+        #expect(p.droppedTotal == 0)
+        #expect(h.collector.lines("d") == ["first"] + (0..<200).map { "m\($0)" })
+    }
+
+    @Test("without flow control, a stuck destination costs the source one short pause, then drops")
+    func stuckDestinationDrops() throws {
+        let posted = Mutex<Double>(0)
+        let h = Harness(scripts: ["s1": { poster in
+            let start = monotonicSeconds()
+            for i in 0..<20000 { poster.post(msg("m\(i)")) }
+            poster.closeBatch()
+            posted.withLock { $0 = monotonicSeconds() - start }
+        }])
+        let p = try h.build("""
+            source s1 { test-src(); };
+            destination d { blocking(log-fifo-size(100)); };
+            log { source(s1); destination(d); };
+            """)
+        p.start()
+        #expect(waitUntil { h.source("s1")?.isFinished == true })
+        // The 50 ms budget (plus scheduling); a nap per message would take seconds.
+        #expect(posted.withLock { $0 } < 1, "posting took \(posted.withLock { $0 }) s")
+        h.gate.release()
+        p.stopSources()
+        p.stopDestinations(drain: true)
+        // The writer holds one batch, the queue 100; the rest was dropped.
+        #expect(p.droppedTotal >= 20000 - 100 - 1024 && p.droppedTotal <= 20000 - 100)
+        #expect(h.collector.total == 20000 - p.droppedTotal)
     }
 
     @Test("a destination fed with and without flow control keeps the source's order")

@@ -197,6 +197,15 @@ public final class QueueProducer: @unchecked Sendable {
         queue.spillPush(q, ring: ring, limit: limit)
     }
 
+    /// Three quarters of `log-fifo-size` are waiting: the destination is falling behind.
+    @inline(__always)
+    var isFillingUp: Bool { ring.holdsAtLeast(highWater) }
+
+    /// Back under half of `log-fifo-size`.
+    var hasDrained: Bool { !ring.holdsAtLeast(limit / 2) }
+
+    private var highWater: Int { max(1, limit - limit / 4) }
+
     /// The producer will push no more; the ring is dropped once drained.
     public func close() {
         ring.closed.store(true, ordering: .releasing)

@@ -72,6 +72,16 @@ final class MessageRing: @unchecked Sendable {
         return n
     }
 
+    /// Producer: whether at least `mark` messages wait in the ring. Reads the consumer's index
+    /// only when the cached one says so, so the common answer (no) costs one compare.
+    @inline(__always)
+    func holdsAtLeast(_ mark: Int) -> Bool {
+        let t = tail.load(ordering: .relaxed)
+        if t - producerHead < mark { return false }
+        producerHead = head.load(ordering: .acquiring)
+        return t - producerHead >= mark
+    }
+
     /// Consumer: whether the producer has pushed anything not yet popped (spill not included).
     @inline(__always)
     var hasPushed: Bool {

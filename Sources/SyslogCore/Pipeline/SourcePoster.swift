@@ -36,6 +36,9 @@ public final class SourcePoster: @unchecked Sendable {
     private let hasTagsOrOverrides: Bool
     /// Messages posted since the last `closeBatch`.
     private var unannounced = 0
+    /// Pause budget for queues filling up (see `relieve`): used in the current second.
+    private var pausedSeconds = 0.0
+    private var pauseWindowEnd = 0.0
     /// Messages posted.
     public let received = Atomic<Int>(0)
     /// Consumers are woken at least this often even without `closeBatch`.
@@ -83,7 +86,7 @@ public final class SourcePoster: @unchecked Sendable {
             countReceived()
             // No flow-controlled path: every destination acknowledges at enqueue, so the
             // window never fills; skip its bookkeeping.
-            route(msg)
+            if route(msg) { relieve(waiting: waiting) }
             unannounced += 1
             if unannounced >= SourcePoster.maxBatch { closeBatch() }
             return
@@ -92,21 +95,56 @@ public final class SourcePoster: @unchecked Sendable {
         countReceived()
         msg.ackTarget = window
         msg.retainAck()
-        route(msg)
+        if route(msg) { relieve(waiting: waiting) }
         msg.acknowledge()
         unannounced += 1
         if unannounced >= SourcePoster.maxBatch { closeBatch() }
     }
 
+    /// Routes the message; true when a queue it went into without flow control is filling up.
     @inline(__always)
-    private func route(_ msg: LogMessage) {
+    private func route(_ msg: LogMessage) -> Bool {
+        var fillingUp = false
         if let direct {
             for t in direct {
                 if t.flowControl { msg.retainAck() }
-                t.producer._withUnsafeGuaranteedRef { $0.push(QueuedMessage(msg, flowControlled: t.flowControl)) }
+                t.producer._withUnsafeGuaranteedRef {
+                    $0.push(QueuedMessage(msg, flowControlled: t.flowControl))
+                    if !t.flowControl && $0.isFillingUp { fillingUp = true }
+                }
             }
         } else {
             pipeline.route(msg, sourceIndex: sourceIndex, into: producers)
+            if unannounced & 15 == 0 {
+                for p in producers where p.isFillingUp { fillingUp = true }
+            }
+        }
+        return fillingUp
+    }
+
+    /// A source pauses at most this long per second for queues without flow control.
+    static let pauseBudget = 0.05
+    static let napSeconds = 0.00005
+
+    /// A destination queue without flow control is three quarters full: its worker is behind,
+    /// usually because it did not get a CPU for a moment. Wake it and let this source nap (the
+    /// GIL released) until the queue is below that mark again, so a short stall does not drop
+    /// messages. The naps take at most ``pauseBudget`` seconds per second: a destination that
+    /// is really stuck or slow slows its source by no more than that, and its queue drops what
+    /// does not fit, as syslog-ng's does.
+    private func relieve(waiting: (() -> Void) -> Void) {
+        closeBatch()
+        var now = monotonicSeconds()
+        if now >= pauseWindowEnd {
+            pauseWindowEnd = now + 1
+            pausedSeconds = 0
+        }
+        while pausedSeconds < SourcePoster.pauseBudget && !isStopping
+                && producers.contains(where: { $0.isFillingUp }) {
+            waiting { sleepSeconds(SourcePoster.napSeconds) }
+            let after = monotonicSeconds()
+            pausedSeconds += after - now
+            now = after
         }
     }
 

@@ -19,15 +19,15 @@ let package = Package(
                        providers: [.apt(["libpcre2-dev"])]),
 
         // Core libraries (one-way: message <- config/templates/filters <- core <- drivers <- daemon)
-        // Per-message timestamps from the TSC where the kernel trusts it (C: rdtsc, thread-locals).
-        .target(name: "CFastClock"),
-        .target(name: "SyslogMessage", dependencies: ["CFastClock"], swiftSettings: fast),
+        // C helpers: TSC-based timestamps (rdtsc, thread-locals), thread names.
+        .target(name: "CSystemShims"),
+        .target(name: "SyslogMessage", dependencies: ["CSystemShims"], swiftSettings: fast),
         .target(name: "SyslogConfig"),
         .target(name: "SyslogTemplates", dependencies: ["SyslogMessage"], swiftSettings: fast),
         .target(name: "SyslogFilters", dependencies: ["SyslogMessage", "SyslogConfig", "CPCRE2"],
                 swiftSettings: fast),
         .target(name: "SyslogCore",
-                dependencies: ["SyslogMessage", "SyslogConfig", "SyslogTemplates", "SyslogFilters"],
+                dependencies: ["SyslogMessage", "SyslogConfig", "SyslogTemplates", "SyslogFilters", "CSystemShims"],
                 swiftSettings: fast),
         .target(name: "SyslogFile", dependencies: ["SyslogCore"], swiftSettings: fast),
         .target(name: "SyslogPython", dependencies: ["CPython", "SyslogCore"], swiftSettings: fast),

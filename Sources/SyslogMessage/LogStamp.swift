@@ -1,4 +1,4 @@
-internal import CFastClock
+internal import CSystemShims
 #if canImport(Glibc)
 import Glibc
 #endif

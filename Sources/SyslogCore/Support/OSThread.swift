@@ -1,3 +1,4 @@
+internal import CSystemShims
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -27,6 +28,8 @@ public final class OSThread: @unchecked Sendable {
         let rc = pthread_create(&t.handle, nil, { raw in
             guard let raw else { return nil }
             let box = Unmanaged<Box>.fromOpaque(raw).takeRetainedValue()
+            // Visible in top -H, ps -L and debuggers.
+            ssw_set_thread_name(box.name)
             box.body()
             return nil
         }, box)

@@ -1,4 +1,4 @@
-// A cheaper CLOCK_REALTIME for per-message timestamps (see CFastClock.h).
+// A cheaper CLOCK_REALTIME for per-message timestamps (see CSystemShims.h).
 //
 // Each thread keeps a base: one clock_gettime() reading and the TSC value taken with it. Within
 // a resynchronisation window (about 1 ms of ticks) the time is base + ticks * ns-per-tick; after
@@ -8,7 +8,7 @@
 // so it keeps getting more exact. A thread never sees time go back by less than a millisecond
 // (estimates that would are held at the last value); real clock steps pass through.
 #define _GNU_SOURCE
-#include "CFastClock.h"
+#include "CSystemShims.h"
 
 #include <stdatomic.h>
 #include <stdio.h>

@@ -1,5 +1,8 @@
-#ifndef SYSLOG_SWIFT_FAST_CLOCK_H
-#define SYSLOG_SWIFT_FAST_CLOCK_H
+#ifndef SYSLOG_SWIFT_SYSTEM_SHIMS_H
+#define SYSLOG_SWIFT_SYSTEM_SHIMS_H
+
+/// Small system helpers Swift cannot reach directly (TSC reads, thread-local state, GNU
+/// extensions).
 
 #include <stdint.h>
 
@@ -9,5 +12,8 @@
 /// ticks elapsed since this thread last read CLOCK_REALTIME (at most about a millisecond ago),
 /// which costs a third of a clock_gettime() call. Everywhere else it is clock_gettime().
 int64_t ssw_realtime_ns(void);
+
+/// Names the calling thread (the first 15 bytes of `name`), as `top -H` and debuggers show it.
+void ssw_set_thread_name(const char *name);
 
 #endif

@@ -13,7 +13,7 @@ enum MessageBytes {
             if let r = s.utf8.withContiguousStorageIfAvailable(body) { return r }
             var copy = s
             return copy.withUTF8(body)
-        case .bytes(let b)?:
+        case .bytes(let b)?, .rawString(let b)?:
             return b.withUnsafeBufferPointer(body)
         case let other?:
             var text = other.text

@@ -15,11 +15,20 @@ public enum LogValue: Sendable, Equatable {
     case list([String])
     case datetime(LogStamp)
     case bytes([UInt8])
+    /// A string value whose bytes are not valid UTF-8 (Latin-1 text posted from Python as
+    /// `bytes`, say), kept verbatim. Its type is `string`; ``text`` decodes it lossily.
+    case rawString([UInt8])
+
+    /// A string value from bytes: ``string(_:)`` when they are UTF-8, else ``rawString(_:)``.
+    public static func string(bytes: some Collection<UInt8>) -> LogValue {
+        if let s = String(validating: bytes, as: UTF8.self) { return .string(s) }
+        return .rawString(Array(bytes))
+    }
 
     /// The syslog-ng type name (`string`, `int`, `double`, `boolean`, `null`, `list`, `datetime`, `bytes`).
     public var typeName: String {
         switch self {
-        case .string: return "string"
+        case .string, .rawString: return "string"
         case .int: return "int"
         case .double: return "double"
         case .bool: return "boolean"
@@ -54,7 +63,7 @@ public enum LogValue: Sendable, Equatable {
             if ms < 100 { out.append(UInt8(ascii: "0")) }
             if ms < 10 { out.append(UInt8(ascii: "0")) }
             LogValue.appendDecimal(ms, to: &out)
-        case .bytes(let b):
+        case .bytes(let b), .rawString(let b):
             out.append(contentsOf: b)
         }
     }

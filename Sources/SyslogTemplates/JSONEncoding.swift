@@ -97,7 +97,7 @@ enum JSONEncoding {
         case .datetime:
             // seconds.milliseconds is a valid JSON number
             value.append(to: &out)
-        case .bytes(let b):
+        case .bytes(let b), .rawString(let b):
             appendString(b, to: &out)
         }
     }

@@ -170,6 +170,11 @@ func makeTempDir() -> String {
 }
 
 func readText(_ path: String) -> String? {
+    readBytes(path).map { String(decoding: $0, as: UTF8.self) }
+}
+
+/// The bytes of a file, nil when it cannot be opened.
+func readBytes(_ path: String) -> [UInt8]? {
     let fd = open(path, O_RDONLY)
     guard fd >= 0 else { return nil }
     defer { close(fd) }
@@ -180,7 +185,7 @@ func readText(_ path: String) -> String? {
         if n <= 0 { break }
         out.append(contentsOf: buf[0..<n])
     }
-    return String(decoding: out, as: UTF8.self)
+    return out
 }
 
 func writeText(_ path: String, _ text: String) {

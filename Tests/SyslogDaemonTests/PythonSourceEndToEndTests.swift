@@ -627,6 +627,15 @@ import Glibc
         #expect(d.stop() == 0)
     }
 
+    @Test("LM-10 bytes that are not UTF-8 are kept verbatim: read back and written as posted")
+    func latin1Bytes() throws {
+        let s = Scratch()
+        s.write(Self.sourceConfig(s, driver: "class(\"pstest.PostLatin1\")", template: "$MSG|${EXTRA}"))
+        _ = try Self.runUntil(s) { (readBytes(s.out) ?? []).count > 0 && s.events.contains("posted") }
+        #expect(s.value("roundtrip") == #"(b'caf\xe9 latin-1', b'\xff\xfe', 'ÿþ')"#)
+        #expect(readBytes(s.out) == Array("caf".utf8) + [0xE9] + Array(" latin-1|".utf8) + [0xFF, 0xFE, 0x0A])
+    }
+
     @Test("hot path: one message posted, then the source sleeps: written within 300 ms")
     func lonelyMessageIsWrittenPromptly() throws {
         let s = Scratch()

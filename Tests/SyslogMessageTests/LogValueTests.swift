@@ -88,4 +88,17 @@ struct LogValueTests {
         #expect(LogValue.list(["a"]) == .list(["a"]))
         #expect(LogValue.bool(true) != .bool(false))
     }
+
+    @Test("string(bytes:) keeps UTF-8 as a String and other bytes verbatim")
+    func stringFromBytes() {
+        #expect(LogValue.string(bytes: Array("árvíz".utf8)) == .string("árvíz"))
+        let latin1: [UInt8] = [0x63, 0x61, 0x66, 0xE9]
+        let v = LogValue.string(bytes: latin1)
+        #expect(v == .rawString(latin1))
+        #expect(v.typeName == "string")
+        var out: [UInt8] = []
+        v.append(to: &out)
+        #expect(out == latin1)
+        #expect(v.text == "caf\u{FFFD}")
+    }
 }

@@ -120,7 +120,7 @@ enum MessageType {
             return 0
         }
         if let b = Py.utf8Bytes(text) {
-            msg[.message] = .string(String(decoding: b, as: UTF8.self))
+            msg[.message] = .string(bytes: b)
             return 0
         }
         Py.raise(ssw_exc_type_error(), "LogMessage() argument must be str, bytes or None")

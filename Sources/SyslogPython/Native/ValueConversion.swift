@@ -16,7 +16,7 @@ enum ValueConversion {
             return Py.string(o).map { .string($0) }
         }
         if ssw_bytes_check(o) != 0 {
-            return Py.utf8Bytes(o).map { .string(String(decoding: $0, as: UTF8.self)) }
+            return Py.utf8Bytes(o).map { LogValue.string(bytes: $0) }
         }
         if ssw_bool_check(o) != 0 {
             return .bool(o == ssw_true())
@@ -73,6 +73,7 @@ enum ValueConversion {
     static func pyObject(for v: LogValue, _ gil: borrowing GIL) -> PyObjectPtr? {
         switch v {
         case .string(let s): return Py.bytes(Array(s.utf8))
+        case .rawString(let b): return Py.bytes(b)
         case .int(let i): return PyLong_FromLongLong(i)
         case .double(let d): return PyFloat_FromDouble(d)
         case .bool(let b): return ssw_new_bool(b ? 1 : 0)

@@ -233,6 +233,17 @@ class Poster(Idle):
         super().run()
 
 
+class PostLatin1(Idle):
+    """Posts text that is not UTF-8 (Latin-1 bytes): it must reach the file verbatim."""
+
+    def produce(self):
+        m = LogMessage(b"caf\xe9 latin-1")
+        m["EXTRA"] = b"\xff\xfe"
+        note("roundtrip", repr((m["MESSAGE"], m["EXTRA"], m.get_as_str("EXTRA", encoding="latin-1"))))
+        self.post_message(m)
+        note("event", "posted")
+
+
 class PostOneThenSleep(Idle):
     """Posts one message, notes when, and sleeps (the hot path must still deliver it promptly)."""
 

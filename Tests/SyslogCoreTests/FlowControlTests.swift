@@ -73,24 +73,30 @@ struct FlowControlTests {
         #expect(waitUntil { h.collector.total == 20 })
     }
 
-    @Test("without flow-control a full queue drops and counts")
-    func dropsWhenFull() throws {
+    /// `s1` posts "first", waits until the writer is blocked writing it, then posts `count`
+    /// more ("m0"…) into `blocking(log-fifo-size(fifo))`, a path without flow control.
+    private func blockedWriter(posting count: Int, fifo: Int) throws -> (Harness, Pipeline) {
         let gate = Mutex<Gate?>(nil)
         let h = Harness(scripts: ["s1": { poster in
-            // Let the writer take one message and block on it, then overfill the queue.
             poster.post(msg("first"))
             poster.closeBatch()
             _ = waitUntil { gate.withLock { $0?.blockedWriters } == 1 }
-            for i in 0..<10 { poster.post(msg("m\(i)")) }
+            for i in 0..<count { poster.post(msg("m\(i)")) }
             poster.closeBatch()
         }])
         gate.withLock { $0 = h.gate }
         let p = try h.build("""
             source s1 { test-src(); };
-            destination d { blocking(log-fifo-size(3)); };
+            destination d { blocking(log-fifo-size(\(fifo))); };
             log { source(s1); destination(d); };
             """)
         p.start()
+        return (h, p)
+    }
+
+    @Test("without flow-control a full queue drops and counts")
+    func dropsWhenFull() throws {
+        let (h, p) = try blockedWriter(posting: 10, fifo: 3)
         let finished = waitUntil { h.source("s1")?.isFinished == true }
         #expect(finished)
         h.gate.release()
@@ -102,21 +108,7 @@ struct FlowControlTests {
 
     @Test("without flow control, a worker that stalls briefly makes the source pause, not drop")
     func briefStallPausesSource() throws {
-        let gate = Mutex<Gate?>(nil)
-        let h = Harness(scripts: ["s1": { poster in
-            poster.post(msg("first"))
-            poster.closeBatch()
-            _ = waitUntil { gate.withLock { $0?.blockedWriters } == 1 }
-            for i in 0..<200 { poster.post(msg("m\(i)")) }
-            poster.closeBatch()
-        }])
-        gate.withLock { $0 = h.gate }
-        let p = try h.build("""
-            source s1 { test-src(); };
-            destination d { blocking(log-fifo-size(100)); };
-            log { source(s1); destination(d); };
-            """)
-        p.start()
+        let (h, p) = try blockedWriter(posting: 200, fifo: 100)
         // Release the writer as soon as its queue reaches the high-water mark (75 of 100): the
         // source is pausing then, well within its 50 ms budget.
         let deadline = monotonicSeconds() + 20

@@ -37,6 +37,9 @@ final class FileWriter: DestinationWriter {
     }
 
     static let flushThreshold = 64 * 1024
+    /// Output waiting in all files' buffers is written out beyond this (many templated files
+    /// must not each hold a full buffer).
+    static let pendingLimit = 256 * 1024
     /// More open files than this closes the least recently used ones.
     static let maxOpenFiles = 256
 
@@ -47,6 +50,8 @@ final class FileWriter: DestinationWriter {
     private var lastFile: OpenFile?
     private var lastReap = monotonicSeconds()
     private var failedOpens: [String: Double] = [:]
+    /// Bytes waiting in the buffers of all files.
+    private var pendingBytes = 0
 
     init(_ settings: Settings) {
         self.settings = settings
@@ -56,8 +61,11 @@ final class FileWriter: DestinationWriter {
         var written = 0
         for q in batch {
             guard let f = file(for: q.message) else { break }
+            let before = f.buffer.count
             settings.template.render(q.message, into: &f.buffer, context: &ctx)
+            pendingBytes += f.buffer.count - before
             if f.buffer.count >= FileWriter.flushThreshold, !flush(f) { break }
+            if pendingBytes >= FileWriter.pendingLimit { flush() }
             written += 1
         }
         reapIdleFiles()
@@ -134,6 +142,7 @@ final class FileWriter: DestinationWriter {
     /// Writes out the file's buffer. On error the file is closed (reopened later) and the
     /// error logged.
     private func flush(_ f: OpenFile) -> Bool {
+        pendingBytes -= f.buffer.count
         let ok = f.buffer.withUnsafeBytes { FileDescriptor.writeAll(f.fd, $0) }
         if !ok {
             let err = errno

@@ -53,6 +53,8 @@ typedef struct {
     PyObject_HEAD
     void *binding;
     PyObject *persist_name;
+    /// A `set_transport_name()` made before the driver attached (in `__init__`), as a str.
+    PyObject *pending_transport;
     int auto_close_batches;
 } SswSourceObject;
 

@@ -627,6 +627,14 @@ import Glibc
         #expect(d.stop() == 0)
     }
 
+    @Test("PM-12 set_transport_name() in __init__ applies once the driver attaches")
+    func transportInInit() throws {
+        let s = Scratch()
+        s.write(Self.sourceConfig(s, driver: "class(\"pstest.TransportInInit\")", template: "$TRANSPORT $MSG"))
+        _ = try Self.runUntil(s) { lines(s.out).count == 1 }
+        #expect(lines(s.out) == ["early t"])
+    }
+
     @Test("LM-10 bytes that are not UTF-8 are kept verbatim: read back and written as posted")
     func latin1Bytes() throws {
         let s = Scratch()

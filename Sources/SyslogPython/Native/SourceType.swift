@@ -32,6 +32,8 @@ enum SourceType {
             // Python subclasses' subtype_dealloc has cleared __dict__ before calling this.
             ssw_xdecref(SourceType.object(o).pointee.persist_name)
             SourceType.object(o).pointee.persist_name = nil
+            ssw_xdecref(SourceType.object(o).pointee.pending_transport)
+            SourceType.object(o).pointee.pending_transport = nil
             SourceType.object(o).pointee.binding = nil
             ssw_type_free(o)
         }
@@ -140,15 +142,22 @@ enum SourceType {
             Py.raise(ssw_exc_type_error(), "set_transport_name() expects a str")
             return nil
         }
-        binding(selfObj)?.transportName = name
-        if binding(selfObj) == nil { PendingTransport.store(selfObj, name) }
+        if let b = binding(selfObj) {
+            b.transportName = name
+        } else {
+            // Before the driver attached (e.g. in __init__): kept on the object until it does.
+            ssw_xdecref(object(selfObj).pointee.pending_transport)
+            ssw_incref(arg)
+            object(selfObj).pointee.pending_transport = arg
+        }
         return ssw_new_none()
     }
-}
 
-/// Transport names set before the driver attached (e.g. in `__init__`), by object address.
-enum PendingTransport {
-    nonisolated(unsafe) private static var names: [UnsafeMutableRawPointer: String] = [:]
-    static func store(_ o: PyObjectPtr, _ name: String) { names[UnsafeMutableRawPointer(o)] = name }
-    static func take(_ o: PyObjectPtr) -> String? { names.removeValue(forKey: UnsafeMutableRawPointer(o)) }
+    /// Takes a transport name set before the driver attached, if any.
+    static func takePendingTransport(_ o: PyObjectPtr) -> String? {
+        guard let pending = object(o).pointee.pending_transport else { return nil }
+        object(o).pointee.pending_transport = nil
+        defer { ssw_decref(pending) }
+        return Py.string(pending)
+    }
 }

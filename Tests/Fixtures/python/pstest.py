@@ -233,6 +233,17 @@ class Poster(Idle):
         super().run()
 
 
+class TransportInInit(Idle):
+    """set_transport_name() in __init__, before the driver attached (spec PM-12)."""
+
+    def __init__(self):
+        super().__init__()
+        self.set_transport_name("early")
+
+    def produce(self):
+        self.post_message(LogMessage("t"))
+
+
 class PostLatin1(Idle):
     """Posts text that is not UTF-8 (Latin-1 bytes): it must reach the file verbatim."""
 

@@ -201,9 +201,6 @@ public final class QueueProducer: @unchecked Sendable {
     @inline(__always)
     var isFillingUp: Bool { ring.holdsAtLeast(highWater) }
 
-    /// Back under half of `log-fifo-size`.
-    var hasDrained: Bool { !ring.holdsAtLeast(limit / 2) }
-
     private var highWater: Int { max(1, limit - limit / 4) }
 
     /// The producer will push no more; the ring is dropped once drained.

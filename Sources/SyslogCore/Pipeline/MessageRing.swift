@@ -54,9 +54,18 @@ final class MessageRing: @unchecked Sendable {
             producerHead = head.load(ordering: .acquiring)
             if t - producerHead >= limit { return false }
         }
-        (slots + (t & mask)).initialize(to: q)
+        MessageRing.fill(slots + (t & mask), with: q)
         tail.store(t + 1, ordering: .releasing)
         return true
+    }
+
+    /// Copies `q` into a free slot. Never inlined, on purpose: the copy's retain must be done
+    /// before the tail store publishes the slot. Inlined, the optimizer may sink that retain
+    /// past the store (it does not see the consumer), and the consumer could then release the
+    /// message before it was retained — a use-after-free.
+    @inline(never)
+    private static func fill(_ slot: UnsafeMutablePointer<QueuedMessage>, with q: QueuedMessage) {
+        slot.initialize(to: q)
     }
 
     /// Consumer: moves up to `max` messages into `out`; returns how many.

@@ -108,11 +108,7 @@ public final class LogMessage: @unchecked Sendable {
     public func withEntries<R>(_ body: (UnsafeBufferPointer<Entry>) throws -> R) rethrows -> R {
         if let spilled = spilledEntries { return try spilled.withUnsafeBufferPointer(body) }
         let count = inlineCount
-        return try withUnsafeMutablePointer(to: &inlineEntries) { tuple in
-            try tuple.withMemoryRebound(to: Entry.self, capacity: LogMessage.inlineCapacity) {
-                try body(UnsafeBufferPointer(start: $0, count: count))
-            }
-        }
+        return try withInlineEntries { try body(UnsafeBufferPointer(start: $0, count: count)) }
     }
 
     /// The name-value pairs, in insertion order (a copy).
@@ -121,9 +117,9 @@ public final class LogMessage: @unchecked Sendable {
     }
 
     @inline(__always)
-    private func withInlineEntries<R>(_ body: (UnsafeMutablePointer<Entry>) -> R) -> R {
-        withUnsafeMutablePointer(to: &inlineEntries) { tuple in
-            tuple.withMemoryRebound(to: Entry.self, capacity: LogMessage.inlineCapacity, body)
+    private func withInlineEntries<R>(_ body: (UnsafeMutablePointer<Entry>) throws -> R) rethrows -> R {
+        try withUnsafeMutablePointer(to: &inlineEntries) { tuple in
+            try tuple.withMemoryRebound(to: Entry.self, capacity: LogMessage.inlineCapacity, body)
         }
     }
 

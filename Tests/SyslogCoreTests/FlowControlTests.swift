@@ -20,57 +20,56 @@ private func config(flags: String) -> String {
 
 @Suite("Flow control")
 struct FlowControlTests {
-    @Test("with flow-control a source cannot post more than log-iw-size messages until the writer writes")
-    func windowBoundsSource() throws {
+    /// Runs `config(flags:)` with 20 messages for `s1` and a writer blocked until the gate opens,
+    /// hands the started source and its poster to `body`, and tears the pipeline down after.
+    private func withBlockedWriter(flags: String,
+                                   _ body: (Harness, TestSource, SourcePoster) throws -> Void) throws {
         let h = Harness(messages: ["s1": numbered(20)])
-        let p = try h.build(config(flags: "flags(flow-control);"))
+        let p = try h.build(config(flags: flags))
         p.start()
         defer {
             h.gate.release()
             p.stopSources()
             p.stopDestinations(drain: true)
+            #expect(p.droppedTotal == 0)
         }
         guard let src = h.source("s1"), let poster = src.poster else {
             Issue.record("source was not started")
             return
         }
-        #expect(poster.window.capacity == 5)
-        // The writer got the first batch and is stuck; the window is exhausted.
-        #expect(waitUntil { h.gate.blockedWriters == 1 })
-        #expect(waitUntil { poster.receivedCount == 5 })
-        #expect(poster.window.available == 0)
-        #expect(!src.isFinished)
-        #expect(h.collector.total == 0)
-        #expect(poster.receivedCount == 5)
+        try body(h, src, poster)
+    }
 
-        h.gate.release()
-        #expect(waitUntil { src.isFinished })
-        #expect(waitUntil { h.collector.total == 20 })
-        #expect(waitUntil { poster.window.available == 5 })
-        #expect(h.collector.lines("d") == (0..<20).map { "m\($0)" })
-        #expect(p.droppedTotal == 0)
+    @Test("with flow-control a source cannot post more than log-iw-size messages until the writer writes")
+    func windowBoundsSource() throws {
+        try withBlockedWriter(flags: "flags(flow-control);") { h, src, poster in
+            #expect(poster.window.capacity == 5)
+            // The writer got the first batch and is stuck; the window is exhausted.
+            #expect(waitUntil { h.gate.blockedWriters == 1 })
+            #expect(waitUntil { poster.receivedCount == 5 })
+            #expect(poster.window.available == 0)
+            #expect(!src.isFinished)
+            #expect(h.collector.total == 0)
+            #expect(poster.receivedCount == 5)
+
+            h.gate.release()
+            #expect(waitUntil { src.isFinished })
+            #expect(waitUntil { h.collector.total == 20 })
+            #expect(waitUntil { poster.window.available == 5 })
+            #expect(h.collector.lines("d") == (0..<20).map { "m\($0)" })
+        }
     }
 
     @Test("without flow-control the window is given back at routing time")
     func noFlowControl() throws {
-        let h = Harness(messages: ["s1": numbered(20)])
-        let p = try h.build(config(flags: ""))
-        p.start()
-        defer {
+        try withBlockedWriter(flags: "") { h, src, poster in
+            // Everything is posted while the writer is still blocked.
+            #expect(waitUntil { src.isFinished })
+            #expect(poster.receivedCount == 20)
+            #expect(poster.window.available == 5)
             h.gate.release()
-            p.stopSources()
-            p.stopDestinations(drain: true)
+            #expect(waitUntil { h.collector.total == 20 })
         }
-        guard let src = h.source("s1"), let poster = src.poster else {
-            Issue.record("source was not started")
-            return
-        }
-        // Everything is posted while the writer is still blocked.
-        #expect(waitUntil { src.isFinished })
-        #expect(poster.receivedCount == 20)
-        #expect(poster.window.available == 5)
-        h.gate.release()
-        #expect(waitUntil { h.collector.total == 20 })
     }
 
     /// `s1` posts "first", waits until the writer is blocked writing it, then posts `count`

@@ -182,11 +182,14 @@ public final class QueueProducer: @unchecked Sendable {
     let ring: MessageRing
     /// `log-fifo-size`: more waiting messages than this drop new ones (unless flow-controlled).
     let limit: Int
+    /// Three quarters of `limit`: above it the destination is falling behind.
+    private let highWater: Int
 
     init(queue: DestinationQueue, ring: MessageRing, limit: Int) {
         self.queue = queue
         self.ring = ring
         self.limit = min(limit, ring.capacity)
+        self.highWater = max(1, self.limit - self.limit / 4)
     }
 
     /// Queues a message; a full queue drops it (counted) unless it is flow-controlled.
@@ -200,8 +203,6 @@ public final class QueueProducer: @unchecked Sendable {
     /// Three quarters of `log-fifo-size` are waiting: the destination is falling behind.
     @inline(__always)
     var isFillingUp: Bool { ring.holdsAtLeast(highWater) }
-
-    private var highWater: Int { max(1, limit - limit / 4) }
 
     /// The producer will push no more; the ring is dropped once drained.
     public func close() {

@@ -8,7 +8,7 @@ import SyslogMessage
 ///
 /// - Note: `post`/`closeBatch` run on the run thread with the GIL held.
 final class PythonSourceBinding: @unchecked Sendable {
-    // Invariant for @unchecked Sendable: `poster`, `runThread` and `transportName` are written
+    // Invariant for @unchecked Sendable: `poster`, `runThread` and `transport` are written
     // on the run thread or before it starts, with the GIL held; the atomics are shared.
     /// Set before `run()` starts; the pipeline keeps the poster alive while the source runs.
     /// (Unmanaged: no reference counting per posted message.)
@@ -18,11 +18,8 @@ final class PythonSourceBinding: @unchecked Sendable {
     }
     private var posterRef: Unmanaged<SourcePoster>?
     var runThread: pthread_t?
-    var transportName: String? {
-        didSet { transportValue = transportName.map { .string($0) } }
-    }
-    /// `transportName` as the value posted messages get.
-    private var transportValue: LogValue?
+    /// `$TRANSPORT` of posted messages, from `set_transport_name()`.
+    var transport: LogValue?
     /// The source's message-format flags, for `LogMessage.parse(raw, self.parse_options)`.
     var parseFlags: Set<String> = ["syslog-protocol"]
     /// Both suspend() and wakeup() are defined: posts never block (spec §4.4).
@@ -53,7 +50,7 @@ final class PythonSourceBinding: @unchecked Sendable {
 
     @inline(__always)
     private func post(_ msg: LogMessage, autoClose: Bool, poster: SourcePoster) {
-        if transportValue != nil { msg[.transport] = transportValue }
+        if transport != nil { msg[.transport] = transport }
         if nonBlocking || poster.isStopping {
             if suspended.load(ordering: .acquiring) || poster.window.available <= 0 {
                 InternalLog.shared.error("Incorrectly suspended source, dropping message", [("driver", driverID)])

@@ -119,7 +119,7 @@ final class PythonSourceDriver: SourceDriver, @unchecked Sendable {
         let so = SourceType.object(inst.pointer)
         so.pointee.binding = Unmanaged.passUnretained(binding).toOpaque()
         so.pointee.auto_close_batches = 1
-        if let pending = SourceType.takePendingTransport(inst.pointer) { binding.transportName = pending }
+        if let pending = SourceType.takePendingTransport(inst.pointer) { binding.transport = .string(pending) }
         // Bound methods are looked up once, before init() (spec §3.1).
         guard let run = Py.attr(inst.pointer, "run", gil) else {
             throw fail("Error initializing Python source, class does not have a run() method")

@@ -95,16 +95,12 @@ enum SourceType {
                 return nil
             }
             let positional = Int(nargs & ~(Int(1) << (Int.bitWidth - 1)))
+            let nkw = kwnames.map { ssw_tuple_size($0) } ?? 0
             var arg: PyObjectPtr?
-            if positional == 1 && kwnames == nil {
+            if positional == 1 && nkw == 0 {
                 arg = args?[0]
-            } else {
-                let nkw = kwnames.map { ssw_tuple_size($0) } ?? 0
-                if positional == 1 && nkw == 0 {
-                    arg = args?[0]
-                } else if positional == 0 && nkw == 1, let kwnames, let name = Py.string(ssw_tuple_item(kwnames, 0)!), name == "msg" {
-                    arg = args?[0]
-                }
+            } else if positional == 0 && nkw == 1, let kwnames, let name = Py.string(ssw_tuple_item(kwnames, 0)!), name == "msg" {
+                arg = args?[0]
             }
             guard let arg, let t = MessageType.type,
                   PyObject_TypeCheck(arg, UnsafeMutableRawPointer(t).assumingMemoryBound(to: PyTypeObject.self)) != 0,
@@ -143,7 +139,7 @@ enum SourceType {
             return nil
         }
         if let b = binding(selfObj) {
-            b.transportName = name
+            b.transport = .string(name)
         } else {
             // Before the driver attached (e.g. in __init__): kept on the object until it does.
             ssw_xdecref(object(selfObj).pointee.pending_transport)

@@ -46,6 +46,7 @@ let package = Package(
         .testTarget(name: "SyslogTemplatesTests", dependencies: ["SyslogTemplates"]),
         .testTarget(name: "SyslogFiltersTests", dependencies: ["SyslogFilters"]),
         .testTarget(name: "SyslogCoreTests", dependencies: ["SyslogCore"]),
+        .testTarget(name: "SyslogFileTests", dependencies: ["SyslogFile"]),
         .testTarget(name: "SyslogPythonTests", dependencies: ["SyslogPython"]),
         .testTarget(name: "SyslogDaemonTests", dependencies: ["SyslogDaemon"]),
     ]

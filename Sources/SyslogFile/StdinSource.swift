@@ -8,17 +8,16 @@ import SyslogMessage
 
 /// `stdin()`: reads lines from standard input, parses them as BSD syslog (unless
 /// `flags(no-parse)`), and — as syslog-ng — stops the daemon when input ends.
-public final class StdinSource: SourceDriver, @unchecked Sendable {
-    // Invariant for @unchecked Sendable: configuration is immutable; `thread` is touched by the
-    // control thread only; `stopRequested` is atomic.
+public final class StdinSource: ThreadedSourceBody, @unchecked Sendable {
+    // Invariant for @unchecked Sendable: configuration is immutable; `stopRequested` is atomic.
     public let driverName = "stdin"
+    public let threadName = "src:stdin"
     public var parsesPriority: Bool { parse }
     let fd: Int32
     let parse: Bool
     let maxSize: Int
     let exitOnEOF: Bool
     private let stopRequested = Atomic<Bool>(false)
-    private var thread: OSThread?
     /// Lines longer than `log-msg-size`.
     public let truncated = Atomic<Int>(0)
     /// A partial line read by a stopped instance (reload), continued by the next one.
@@ -31,14 +30,9 @@ public final class StdinSource: SourceDriver, @unchecked Sendable {
         self.exitOnEOF = exitOnEOF
     }
 
-    public func start(_ poster: SourcePoster) {
-        thread = OSThread.start(name: "src:stdin") { [self] in run(poster) }
-    }
-
-    private func run(_ poster: SourcePoster) {
+    public func run(_ poster: SourcePoster) -> SourceLifecycle.BodyEnd {
         var chunk = [UInt8](repeating: 0, count: 64 * 1024)
-        var line: [UInt8] = StdinSource.carry.withLock { $0.removeValue(forKey: fd) } ?? []
-        var discarding = false
+        var framer = LineFramer(maxSize: maxSize, carry: StdinSource.carry.withLock { $0.removeValue(forKey: fd) } ?? [])
         var eof = false
         while !stopRequested.load(ordering: .relaxed) {
             var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
@@ -48,32 +42,21 @@ public final class StdinSource: SourceDriver, @unchecked Sendable {
             let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
             if n < 0 { if errno == EINTR || errno == EAGAIN { continue }; break }
             if n == 0 { eof = true; break }
-            for k in 0..<n {
-                let b = chunk[k]
-                if b == UInt8(ascii: "\n") {
-                    if !discarding { emit(line, poster) }
-                    line.removeAll(keepingCapacity: true)
-                    discarding = false
-                } else if !discarding {
-                    line.append(b)
-                    if line.count >= maxSize {
-                        truncated.add(1, ordering: .relaxed)
-                        InternalLog.shared.warning("Input is longer than log-msg-size, truncating",
-                                                   [("log_msg_size", String(maxSize)), ("driver", "stdin")])
-                        emit(line, poster)
-                        line.removeAll(keepingCapacity: true)
-                        discarding = true
-                    }
+            framer.feed(chunk[0..<n]) { frame in
+                if frame.truncated {
+                    truncated.add(1, ordering: .relaxed)
+                    InternalLog.shared.warning("Input is longer than log-msg-size, truncating",
+                                               [("log_msg_size", String(maxSize)), ("driver", "stdin")])
                 }
+                emit(frame.bytes, poster)
             }
             poster.closeBatch()
         }
-        if !line.isEmpty && !discarding {
+        if let rest = framer.pending {
             if eof {
-                emit(line, poster)
+                emit(rest, poster)
             } else {
-                let partial = line
-                StdinSource.carry.withLock { $0[fd] = partial }
+                StdinSource.carry.withLock { $0[fd] = rest }
             }
         }
         poster.closeBatch()
@@ -81,6 +64,7 @@ public final class StdinSource: SourceDriver, @unchecked Sendable {
             InternalLog.shared.notice("EOF occurred while reading stdin, stopping", [("fd", String(fd))])
             kill(getpid(), SIGTERM)
         }
+        return .returned
     }
 
     private func emit(_ raw: [UInt8], _ poster: SourcePoster) {
@@ -96,12 +80,7 @@ public final class StdinSource: SourceDriver, @unchecked Sendable {
         poster.post(msg)
     }
 
-    public func requestStop() { stopRequested.store(true, ordering: .relaxed) }
-
-    public func join() {
-        thread?.join()
-        thread = nil
-    }
+    public func requestExit() { stopRequested.store(true, ordering: .relaxed) }
 
     static func register(in registry: DriverRegistry) {
         registry.registerSource("stdin") { (reader, ctx) throws(ConfigError) in
@@ -113,7 +92,7 @@ public final class StdinSource: SourceDriver, @unchecked Sendable {
             let size = reader.node.options.first(where: { $0.name == "log-msg-size" })
             let maxSize = try size.map { o throws(ConfigError) in try OptionReader.int(o, errors: ctx.errors) }
                 ?? ctx.globals.logMsgSize
-            return StdinSource(fd: 0, parse: parse, maxSize: maxSize, exitOnEOF: true)
+            return ThreadedSource(StdinSource(fd: 0, parse: parse, maxSize: maxSize, exitOnEOF: true))
         }
     }
 }

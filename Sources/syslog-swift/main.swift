@@ -22,4 +22,11 @@ if options.version {
     print("Python version: \(PythonRuntime.libraryVersion.split(separator: " ").first ?? "")")
     exit(0)
 }
-exit(Daemon(options: options).run())
+let code = Daemon(options: options).run()
+if AbandonedSources.any {
+    // A source thread that never stopped may still run: leave without exit handlers (and
+    // without finalizing Python under its feet). Everything queued was written already.
+    fflush(nil)
+    _exit(code)
+}
+exit(code)

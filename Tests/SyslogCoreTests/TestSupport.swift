@@ -128,9 +128,10 @@ final class TestSource: SourceDriver, @unchecked Sendable {
 
     func requestStop() {}
 
-    func join() {
+    func join() -> Bool {
         thread?.join()
         thread = nil
+        return true
     }
 }
 

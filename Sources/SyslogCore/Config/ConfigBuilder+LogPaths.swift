@@ -100,9 +100,9 @@ extension ConfigBuilder {
     /// Creates (but does not start) the drivers of a source statement.
     func makeSourceDrivers(_ name: String, _ drivers: [OptionNode]) throws(ConfigError)
         -> [(driver: any SourceDriver, options: SourceOptions)] {
-        let ctx = BuildContext(globals: globals, errors: errors, statementName: name, templates: templates)
         var built: [(driver: any SourceDriver, options: SourceOptions)] = []
-        for node in drivers {
+        for (i, node) in drivers.enumerated() {
+            let ctx = context(name, i)
             guard let factory = registry.sources[node.name] else {
                 let known = registry.sources.keys.sorted().joined(separator: ", ")
                 throw errors.error("Unknown source driver '\(node.rawName)'; known drivers: \(known)", at: node.range)
@@ -114,6 +114,12 @@ extension ConfigBuilder {
             built.append((driver, options))
         }
         return built
+    }
+
+    /// The build context of driver `index` of statement `name`.
+    func context(_ name: String, _ index: Int) -> BuildContext {
+        BuildContext(globals: globals, errors: errors, statementName: name, templates: templates,
+                     driverID: "\(name)#\(index)", state: buildState)
     }
 
     /// The options every source takes.
@@ -169,15 +175,17 @@ extension ConfigBuilder {
 
     /// Parses the drivers of a destination statement.
     func makeDestinationSpecs(_ name: String, _ drivers: [OptionNode]) throws(ConfigError) -> [DestinationSpec] {
-        let ctx = BuildContext(globals: globals, errors: errors, statementName: name, templates: templates)
         var specs: [DestinationSpec] = []
-        for node in drivers {
+        for (i, node) in drivers.enumerated() {
+            let ctx = context(name, i)
             guard let factory = registry.destinations[node.name] else {
                 let known = registry.destinations.keys.sorted().joined(separator: ", ")
                 throw errors.error("Unknown destination driver '\(node.rawName)'; known drivers: \(known)", at: node.range)
             }
             let reader = OptionReader(node, kind: "destination", errors: errors)
             var spec = try factory(reader, ctx)
+            spec.stallTimeout = globals.stallTimeout
+            if let o = reader.take("stall-timeout") { spec.stallTimeout = try ConfigBuilder.stallTimeout(o, errors: errors) }
             if let p = try reader.string("persist-name") { spec.persistName = p }
             if let f = try reader.int("log-fifo-size") { spec.fifoSize = f }
             if let t = try reader.double("time-reopen") { spec.timeReopen = t }

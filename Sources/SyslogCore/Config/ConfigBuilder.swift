@@ -27,6 +27,8 @@ public final class ConfigBuilder {
     var destinationIndicesByName: [String: [Int]] = [:]
     var builtDestinations: [Destination] = []
     var anonymousCount = 0
+    /// What registrations keep for this build (see ``BuildState``).
+    let buildState = BuildState()
 
     public init(config: ConfigFile, registry: DriverRegistry,
                 queueProvider: @escaping (String, Int) -> DestinationQueue) {
@@ -40,7 +42,7 @@ public final class ConfigBuilder {
     public func build() throws(ConfigError) -> Pipeline {
         var namedTemplates: [String: TemplateResolver.Named] = [:]
         var logStatements: [LogStatement] = []
-        for hook in registry.willBuild { try hook(config) }
+        for hook in registry.willBuild { try hook(config, buildState) }
         for st in config.statements {
             switch st {
             case .options(let opts, _):
@@ -69,7 +71,7 @@ public final class ConfigBuilder {
                 guard let handler = registry.blockHandlers["python"] else {
                     throw errors.error("python {} blocks need the Python plugin", at: r)
                 }
-                try handler(code, r, errors)
+                try handler(code, r, errors, buildState)
             }
         }
         let compiler = FilterCompiler(namedFilters: filterDefs)

@@ -11,6 +11,9 @@ public struct GlobalOptions: Sendable {
     public var logIWSize = 100
     public var logMsgSize = 65536
     public var timeReopen = 60.0
+    /// `stall-timeout()`: how long a destination may write nothing before sources without flow
+    /// control stop waiting for it and its full queue drops (syslog-ng drops at once).
+    public var stallTimeout = 1.0
     public var flushLines = 100
     public var tsFormat: TimestampFormat = .rfc3164
     public var fracDigits = 0

@@ -29,6 +29,9 @@ public struct DestinationSpec: Sendable {
     public var fifoSize: Int
     /// Seconds to wait before retrying after an error (`time-reopen`).
     public var timeReopen: Double
+    /// Seconds without progress after which sources stop waiting for this destination and
+    /// its full queue drops (`stall-timeout()`; sources without flow control wait meanwhile).
+    public var stallTimeout: Double = GlobalOptions().stallTimeout
     /// Makes the writer; called on the destination's worker thread.
     public var makeWriter: @Sendable () -> any DestinationWriter
 

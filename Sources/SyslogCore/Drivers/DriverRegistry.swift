@@ -9,6 +9,27 @@ public struct BuildContext {
     public let statementName: String
     /// Resolves `template(…)` options: a named template or template text.
     public let templates: TemplateResolver
+    /// syslog-ng's id of the driver: `<statement name>#<index in the statement>`, e.g. `s#0`
+    /// (the `driver` of its log messages).
+    public let driverID: String
+    /// State of this one build that registrations share (e.g. the Python main module).
+    public let state: BuildState
+}
+
+/// Per-build storage for registrations: each plugin keeps one object of its own type here
+/// instead of in globals, so two builds (a reload and its revert) never see each other's.
+public final class BuildState {
+    private var values: [ObjectIdentifier: AnyObject] = [:]
+
+    public init() {}
+
+    /// The plugin's object of type `T`, made by `make` on first use in this build.
+    public func value<T: AnyObject>(_ type: T.Type = T.self, _ make: () -> T) -> T {
+        if let v = values[ObjectIdentifier(type)] as? T { return v }
+        let v = make()
+        values[ObjectIdentifier(type)] = v
+        return v
+    }
 }
 
 /// Makes a source driver from its config node.
@@ -21,16 +42,18 @@ public final class DriverRegistry {
     public private(set) var sources: [String: SourceFactory] = [:]
     public private(set) var destinations: [String: DestinationFactory] = [:]
     /// Runs before a configuration is built (e.g. a fresh Python main module per config).
-    public private(set) var willBuild: [(ConfigFile) throws(ConfigError) -> Void] = []
+    public private(set) var willBuild: [(ConfigFile, BuildState) throws(ConfigError) -> Void] = []
     /// Handlers of raw top-level blocks by keyword (`python { … };`).
-    public private(set) var blockHandlers: [String: (String, SourceRange, ConfigErrorFactory) throws(ConfigError) -> Void] = [:]
+    public private(set) var blockHandlers: [String: BlockHandler] = [:]
 
-    public func registerWillBuild(_ hook: @escaping (ConfigFile) throws(ConfigError) -> Void) {
+    /// Handles the text of a raw top-level block (`python { … };`).
+    public typealias BlockHandler = (String, SourceRange, ConfigErrorFactory, BuildState) throws(ConfigError) -> Void
+
+    public func registerWillBuild(_ hook: @escaping (ConfigFile, BuildState) throws(ConfigError) -> Void) {
         willBuild.append(hook)
     }
 
-    public func registerBlock(_ keyword: String,
-                              _ handler: @escaping (String, SourceRange, ConfigErrorFactory) throws(ConfigError) -> Void) {
+    public func registerBlock(_ keyword: String, _ handler: @escaping BlockHandler) {
         blockHandlers[keyword] = handler
     }
 

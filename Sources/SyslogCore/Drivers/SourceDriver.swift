@@ -11,8 +11,10 @@ public protocol SourceDriver: AnyObject, Sendable {
     func start(_ poster: SourcePoster)
     /// Asks the driver to stop producing (called from the control thread).
     func requestStop()
-    /// Waits until the driver's thread has ended.
-    func join()
+    /// Waits until the driver's thread has ended; false when it did not end in time and was
+    /// abandoned (its poster must then stay alive and open).
+    @discardableResult
+    func join() -> Bool
     /// True for drivers that parse syslog headers: they apply `default-facility()` and
     /// `default-severity()` only to input without `<PRI>`; for the others the pipeline
     /// overwrites the PRI of every message.
@@ -25,6 +27,9 @@ public protocol SourceDriver: AnyObject, Sendable {
     func deinitialize()
     /// The driver's persist name when it has one; names must be unique in a configuration.
     var persistName: String? { get }
+    /// Whether the source may wait while a destination without flow control is busy (sources
+    /// that read at their own pace); false for sources that must drop instead (UDP).
+    var canWait: Bool { get }
 }
 
 extension SourceDriver {
@@ -32,6 +37,7 @@ extension SourceDriver {
     public func initialize() throws(PipelineInitError) {}
     public func deinitialize() {}
     public var persistName: String? { nil }
+    public var canWait: Bool { true }
 }
 
 extension SourceOptions {

@@ -25,6 +25,7 @@ public final class Destination: @unchecked Sendable {
     }
 
     public func start() {
+        queue.configure(owner: statementName, stallTimeout: spec.stallTimeout)
         let name = "dst:" + statementName
         thread = OSThread.start(name: name) { [self] in run() }
     }
@@ -59,6 +60,7 @@ public final class Destination: @unchecked Sendable {
             var done = 0
             while done < batch.count {
                 let n = writer.write(batch[done...])
+                if n > 0 { queue.markProgress() }
                 finish(batch[done..<(done + n)], writer)
                 done += n
                 if done < batch.count {

@@ -32,10 +32,40 @@ public final class DestinationQueue: @unchecked Sendable {
     /// `dropped`, read.
     public var droppedCount: Int { dropped.load(ordering: .relaxed) }
     public let persistName: String
+    /// When the worker last showed it is alive: it wrote, or it waited for messages
+    /// (monotonic nanoseconds).
+    private let lastProgress = Atomic<Int64>(monotonicNanoseconds())
+    /// `stall-timeout()` in nanoseconds: a queue whose worker showed no progress for this long
+    /// is stalled, and sources stop waiting for it.
+    private let stallNanoseconds = Atomic<Int64>(1_000_000_000)
+    /// The statement name of the destination that owns the queue now (for log messages).
+    private var ownerName = ""
+    /// Drops not reported yet, and when they were last reported (with `lock`).
+    private var unreportedDrops = 0
+    private var lastDropReport: Int64 = 0
 
     public init(persistName: String, capacity: Int) {
         self.persistName = persistName
         self.capacity = max(1, capacity)
+    }
+
+    /// Who owns the queue in this configuration, and its `stall-timeout()` (a reload may change both).
+    public func configure(owner: String, stallTimeout: Double) {
+        lock.withLock { ownerName = owner }
+        stallNanoseconds.store(Int64(max(0, stallTimeout) * 1e9), ordering: .relaxed)
+        markProgress()
+    }
+
+    /// The worker is alive: it wrote something or is waiting for messages.
+    @inline(__always)
+    public func markProgress() {
+        lastProgress.store(monotonicNanoseconds(), ordering: .relaxed)
+    }
+
+    /// True when the worker has shown no progress for `stall-timeout()`: it is stuck (an output
+    /// that takes nothing, a writer retrying after errors), not merely slow.
+    public func isStalled(now: Int64) -> Bool {
+        now - lastProgress.load(ordering: .relaxed) > stallNanoseconds.load(ordering: .relaxed)
     }
 
     /// Changes the bound of rings created from now on (a reload may set another log-fifo-size).
@@ -59,14 +89,36 @@ public final class DestinationQueue: @unchecked Sendable {
     /// Producer slow path: the ring is full or has spilled before. Flow-controlled messages
     /// spill (never dropped); others are dropped once `log-fifo-size` are waiting.
     func spillPush(_ q: QueuedMessage, ring: MessageRing, limit: Int) {
+        var report: (owner: String, count: Int)?
         let kept: Bool = lock.withLock {
-            if !q.flowControlled && ring.count >= limit { return false }
+            if !q.flowControlled && ring.count >= limit {
+                unreportedDrops += 1
+                let now = monotonicNanoseconds()
+                if now - lastDropReport >= DestinationQueue.dropReportInterval {
+                    report = (ownerName, unreportedDrops)
+                    unreportedDrops = 0
+                    lastDropReport = now
+                }
+                return false
+            }
             ring.spill.append(q)
             ring.spilled.store(ring.spill.count, ordering: .releasing)
             return true
         }
-        if kept { notify() } else { dropped.add(1, ordering: .relaxed) }
+        if kept {
+            notify()
+            return
+        }
+        dropped.add(1, ordering: .relaxed)
+        if let report {
+            InternalLog.shared.warning("Destination queue full, dropping messages",
+                                       [("driver", report.owner), ("persist_name", persistName),
+                                        ("log_fifo_size", String(limit)), ("dropped", String(report.count))])
+        }
     }
+
+    /// Drops are logged at most this often per queue (nanoseconds).
+    static let dropReportInterval: Int64 = 1_000_000_000
 
     /// Wakes the worker if it sleeps (one atomic load when it does not).
     @inline(__always)
@@ -107,6 +159,8 @@ public final class DestinationQueue: @unchecked Sendable {
     /// sleeps (the writer flushes its buffers there).
     public func take(into out: inout [QueuedMessage], max: Int, timeout: Double,
                      whenIdle: () -> Void = {}) {
+        markProgress()
+        defer { markProgress() }
         let start = out.count
         let snapshot: [MessageRing] = lock.withLock {
             drain(into: &out, max: max)

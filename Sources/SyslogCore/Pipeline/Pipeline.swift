@@ -78,7 +78,7 @@ public final class Pipeline: @unchecked Sendable {
         for (i, s) in sources.enumerated() {
             for (driver, options) in s.drivers {
                 let p = SourcePoster(pipeline: self, sourceIndex: i, sourceName: s.name, options: options,
-                                     overwritePriority: !driver.parsesPriority)
+                                     overwritePriority: !driver.parsesPriority, canWait: driver.canWait)
                 posters.append(p)
                 postersForStats.withLock { $0.append(p) }
                 driver.start(p)
@@ -87,15 +87,30 @@ public final class Pipeline: @unchecked Sendable {
     }
 
     /// Stops sources: asks every driver to stop, wakes posters blocked on a window, waits for
-    /// their threads. Messages already posted stay queued.
+    /// their threads (each at most its stop timeout, all at once). Messages already posted stay
+    /// queued. A source whose thread did not stop in time is abandoned: its poster stays open
+    /// (what it still posts is queued) and it is not deinitialized.
     public func stopSources() {
         for s in sources { for (d, _) in s.drivers { d.requestStop() } }
         for p in posters { p.window.stop() }
-        for s in sources { for (d, _) in s.drivers { d.join() } }
-        for p in posters { p.finish() }
+        var stopped: [(driver: any SourceDriver, poster: SourcePoster)] = []
+        var k = 0
+        for s in sources {
+            for (d, _) in s.drivers {
+                let p = posters[k]
+                k += 1
+                if d.join() {
+                    stopped.append((d, p))
+                } else {
+                    // The poster's routing state refers to this pipeline: keep both.
+                    AbandonedSources.keep([d, p, self])
+                }
+            }
+        }
+        for (_, p) in stopped { p.finish() }
+        for (d, _) in stopped { d.deinitialize() }
         posters.removeAll()
         postersForStats.withLock { $0.removeAll() }
-        for s in sources { for (d, _) in s.drivers { d.deinitialize() } }
     }
 
     /// Stops destination workers; with `drain`, after writing what is queued.

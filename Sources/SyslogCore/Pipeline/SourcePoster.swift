@@ -36,9 +36,8 @@ public final class SourcePoster: @unchecked Sendable {
     private let hasTagsOrOverrides: Bool
     /// Messages posted since the last `closeBatch`.
     private var unannounced = 0
-    /// Pause budget for queues filling up (see `relieve`): used in the current second.
-    private var pausedSeconds = 0.0
-    private var pauseWindowEnd = 0.0
+    /// Whether the source waits for busy destinations (see `relieve`).
+    private let canWait: Bool
     /// Messages posted.
     public let received = Atomic<Int>(0)
     /// Consumers are woken at least this often even without `closeBatch`.
@@ -50,8 +49,9 @@ public final class SourcePoster: @unchecked Sendable {
     private let flowControlled: Bool
 
     init(pipeline: Pipeline, sourceIndex: Int, sourceName: String, options: SourceOptions,
-         overwritePriority: Bool = true) {
+         overwritePriority: Bool = true, canWait: Bool = true) {
         self.overwritePriority = overwritePriority
+        self.canWait = canWait
         self.flowControlled = pipeline.hasFlowControl(sourceIndex: sourceIndex)
         self.pipeline = pipeline
         self.sourceIndex = sourceIndex
@@ -122,29 +122,30 @@ public final class SourcePoster: @unchecked Sendable {
         return fillingUp
     }
 
-    /// A source pauses at most this long per second for queues without flow control.
-    static let pauseBudget = 0.05
-    static let napSeconds = 0.00005
+    /// The first nap while a destination catches up; naps double up to ``napMax``.
+    static let napMin = 0.00005
+    static let napMax = 0.001
 
-    /// A destination queue without flow control is three quarters full: its worker is behind,
-    /// usually because it did not get a CPU for a moment. Wake it and let this source nap (the
-    /// GIL released) until the queue is below that mark again, so a short stall does not drop
-    /// messages. The naps take at most ``pauseBudget`` seconds per second: a destination that
-    /// is really stuck or slow slows its source by no more than that, and its queue drops what
-    /// does not fit, as syslog-ng's does.
+    /// A destination queue without flow control is three quarters full: its worker is behind
+    /// (it missed a CPU, the disk is flushing). A source that can wait wakes it and naps (the
+    /// GIL released) until the queue is below that mark again, for as long as that destination
+    /// keeps writing, so a slow destination loses nothing. Only a destination that has shown
+    /// no progress for its `stall-timeout()` is not waited for: its queue then drops what does
+    /// not fit, as syslog-ng's does, and the other destinations keep flowing.
     private func relieve(waiting: (() -> Void) -> Void) {
         closeBatch()
-        var now = monotonicSeconds()
-        if now >= pauseWindowEnd {
-            pauseWindowEnd = now + 1
-            pausedSeconds = 0
-        }
-        while pausedSeconds < SourcePoster.pauseBudget && !isStopping
-                && producers.contains(where: { $0.isFillingUp }) {
-            waiting { sleepSeconds(SourcePoster.napSeconds) }
-            let after = monotonicSeconds()
-            pausedSeconds += after - now
-            now = after
+        guard canWait else { return }
+        var nap = SourcePoster.napMin
+        while !isStopping {
+            let now = monotonicNanoseconds()
+            var behind = false
+            for p in producers where p.isFillingUp && !p.queue.isStalled(now: now) {
+                behind = true
+                break
+            }
+            guard behind else { return }
+            waiting { sleepSeconds(nap) }
+            nap = min(SourcePoster.napMax, nap * 2)
         }
     }
 

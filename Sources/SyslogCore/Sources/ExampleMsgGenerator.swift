@@ -5,16 +5,15 @@ import SyslogTemplates
 
 /// `example-msg-generator(num() freq() template() values())`: generates messages, for demos,
 /// tests and benchmarks. `freq(0)` posts as fast as flow control allows.
-public final class ExampleMsgGenerator: SourceDriver, @unchecked Sendable {
-    // Invariant for @unchecked Sendable: configuration is immutable; `thread` is touched by the
-    // control thread only; `stopRequested` is atomic.
+public final class ExampleMsgGenerator: ThreadedSourceBody, @unchecked Sendable {
+    // Invariant for @unchecked Sendable: configuration is immutable; `stopRequested` is atomic.
     public let driverName = "example-msg-generator"
+    public let threadName = "src:generator"
     let count: Int
     let interval: Double
     let template: Template
     let values: [(NVHandle, Template)]
     private let stopRequested = Atomic<Bool>(false)
-    private var thread: OSThread?
 
     init(count: Int, interval: Double, template: Template, values: [(NVHandle, Template)]) {
         self.count = count
@@ -23,11 +22,7 @@ public final class ExampleMsgGenerator: SourceDriver, @unchecked Sendable {
         self.values = values
     }
 
-    public func start(_ poster: SourcePoster) {
-        thread = OSThread.start(name: "src:generator") { [self] in run(poster) }
-    }
-
-    private func run(_ poster: SourcePoster) {
+    public func run(_ poster: SourcePoster) -> SourceLifecycle.BodyEnd {
         var ctx = TemplateRenderContext()
         var buf: [UInt8] = []
         let literal = template.literalText
@@ -53,7 +48,7 @@ public final class ExampleMsgGenerator: SourceDriver, @unchecked Sendable {
                 sleepInterruptibly(interval)
             }
         }
-        poster.closeBatch()
+        return .returned
     }
 
     private func sleepInterruptibly(_ seconds: Double) {
@@ -65,12 +60,7 @@ public final class ExampleMsgGenerator: SourceDriver, @unchecked Sendable {
         }
     }
 
-    public func requestStop() { stopRequested.store(true, ordering: .relaxed) }
-
-    public func join() {
-        thread?.join()
-        thread = nil
-    }
+    public func requestExit() { stopRequested.store(true, ordering: .relaxed) }
 
     /// Registers `example-msg-generator()`.
     public static func register(in registry: DriverRegistry) {
@@ -97,7 +87,7 @@ public final class ExampleMsgGenerator: SourceDriver, @unchecked Sendable {
                     values.append((NameRegistry.shared.handle(for: key), t))
                 }
             }
-            return ExampleMsgGenerator(count: num, interval: freq, template: template, values: values)
+            return ThreadedSource(ExampleMsgGenerator(count: num, interval: freq, template: template, values: values))
         }
     }
 }

@@ -1,14 +1,16 @@
+import Synchronization
 import SyslogMessage
 
 /// `internal()`: the daemon's own messages as a source.
-public final class InternalSource: SourceDriver, InternalSink, @unchecked Sendable {
-    // Invariant for @unchecked Sendable: `buffer`, `stopping` are guarded by `lock`; `thread` is
-    // touched by the control thread only.
+public final class InternalSource: ThreadedSourceBody, InternalSink, @unchecked Sendable {
+    // Invariant for @unchecked Sendable: `buffer`, `stopping` are guarded by `lock`.
     public let driverName = "internal"
+    public let threadName = "src:internal"
     private let lock = ConditionLock()
     private var buffer: [LogMessage] = []
     private var stopping = false
-    private var thread: OSThread?
+    private let attached = Atomic<Bool>(false)
+    private let exitRequested = Atomic<Bool>(false)
     /// Messages kept while the source cannot post them fast enough.
     static let bufferLimit = 10000
 
@@ -21,38 +23,35 @@ public final class InternalSource: SourceDriver, InternalSink, @unchecked Sendab
         }
     }
 
-    public func start(_ poster: SourcePoster) {
+    public func run(_ poster: SourcePoster) -> SourceLifecycle.BodyEnd {
+        // Either this sees the stop, or requestExit sees the attachment: never left attached.
+        attached.store(true, ordering: .sequentiallyConsistent)
         InternalLog.shared.attach(self)
-        thread = OSThread.start(name: "src:internal") { [self] in
-            while true {
-                let (batch, stop): ([LogMessage], Bool) = lock.withLock {
-                    while buffer.isEmpty && !stopping { lock.wait(seconds: 1) }
-                    let b = buffer
-                    buffer.removeAll()
-                    return (b, stopping)
-                }
-                for m in batch { poster.post(m) }
-                poster.closeBatch()
-                if stop { break }
+        if exitRequested.load(ordering: .sequentiallyConsistent) { InternalLog.shared.detach(self) }
+        while true {
+            let (batch, stop): ([LogMessage], Bool) = lock.withLock {
+                while buffer.isEmpty && !stopping { lock.wait(seconds: 1) }
+                let b = buffer
+                buffer.removeAll()
+                return (b, stopping)
             }
+            for m in batch { poster.post(m) }
+            poster.closeBatch()
+            if stop { return .returned }
         }
     }
 
-    public func requestStop() {
-        InternalLog.shared.detach(self)
+    public func requestExit() {
+        exitRequested.store(true, ordering: .sequentiallyConsistent)
+        if attached.load(ordering: .sequentiallyConsistent) { InternalLog.shared.detach(self) }
         lock.withLock {
             stopping = true
             lock.signal()
         }
     }
 
-    public func join() {
-        thread?.join()
-        thread = nil
-    }
-
     /// Registers `internal()`.
     public static func register(in registry: DriverRegistry) {
-        registry.registerSource("internal") { _, _ in InternalSource() }
+        registry.registerSource("internal") { _, _ in ThreadedSource(InternalSource()) }
     }
 }

@@ -41,6 +41,13 @@ public final class OSThread: @unchecked Sendable {
         return t
     }
 
+    /// Lets the thread run on unjoined (a source that did not stop in time).
+    public func detach() {
+        guard started, !joined else { return }
+        joined = true
+        pthread_detach(handle)
+    }
+
     /// Waits for the thread to end. Safe to call more than once and on a thread that never started.
     public func join() {
         guard started, !joined else { return }

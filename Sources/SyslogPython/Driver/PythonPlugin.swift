@@ -7,27 +7,33 @@ import SyslogCore
 
 /// Registers the Python drivers and the `python { … };` block with the daemon.
 public enum PythonPlugin {
-    /// The `_syslogng_main` module of the configuration being built (GIL-protected).
-    nonisolated(unsafe) static var currentMain: PyRef?
+    /// What one configuration build keeps for Python: its `_syslogng_main` module (the
+    /// namespace of its `python {}` blocks), made only when the configuration uses Python.
+    final class BuildState {
+        var main: PyRef?
+    }
+
+    static func state(_ ctx: BuildContext) -> BuildState { ctx.state.value(BuildState.self) { BuildState() } }
     /// Where the pure-Python `syslogng` package is, found at start-up.
     nonisolated(unsafe) public static var packageDirectory: String?
 
     public static func register(in registry: DriverRegistry) {
-        registry.registerWillBuild { config throws(ConfigError) in
+        registry.registerWillBuild { config, buildState throws(ConfigError) in
             // A fresh main module per configuration, created only when the config uses Python.
             guard usesPython(config) else { return }
             try startInterpreter(config)
-            driverIDs = driverIDs(config)
+            let state = buildState.value(BuildState.self) { BuildState() }
             Python.attach { gil in
-                currentMain = PyRef(owned: PyModule_New("_syslogng_main"))
-                if let m = currentMain, let d = PyModule_GetDict(m.pointer) {
+                state.main = PyRef(owned: PyModule_New("_syslogng_main"))
+                if let m = state.main, let d = PyModule_GetDict(m.pointer) {
                     PyDict_SetItemString(d, "__builtins__", PyEval_GetBuiltins())
                 }
             }
         }
-        registry.registerBlock("python") { code, range, errors throws(ConfigError) in
+        registry.registerBlock("python") { code, range, errors, buildState throws(ConfigError) in
+            let state = buildState.value(BuildState.self) { BuildState() }
             let failure: String? = Python.attach { gil in
-                guard let main = currentMain, let globals = PyModule_GetDict(main.pointer) else {
+                guard let main = state.main, let globals = PyModule_GetDict(main.pointer) else {
                     return "no main module"
                 }
                 let filename = "\(range.start.file){python-global-code:\(range.start.line)}"
@@ -54,19 +60,6 @@ public enum PythonPlugin {
         registry.registerSource("python") { (reader, ctx) throws(ConfigError) in
             try PythonSourceDriver.make(reader, ctx)
         }
-    }
-
-    /// syslog-ng's driver ids (`<source name>#<index in the statement>`, e.g. `s#0`) of the
-    /// drivers of the configuration being built, by where they are written.
-    nonisolated(unsafe) static var driverIDs: [SourceRange: String] = [:]
-
-    static func driverIDs(_ config: ConfigFile) -> [SourceRange: String] {
-        var ids: [SourceRange: String] = [:]
-        for st in config.statements {
-            guard case .source(let name, let drivers, _) = st else { continue }
-            for (i, d) in drivers.enumerated() { ids[d.range] = "\(name)#\(i)" }
-        }
-        return ids
     }
 
     static func usesPython(_ config: ConfigFile) -> Bool {

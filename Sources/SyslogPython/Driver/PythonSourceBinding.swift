@@ -29,6 +29,9 @@ final class PythonSourceBinding: @unchecked Sendable {
     var wakeupMethod: PyRef?
     var driverID: String
     var className: String
+    /// `run()` did not return in time after `request_exit()` and its thread was left: posts
+    /// raise from then on (GIL-protected).
+    var abandoned = false
 
     init(driverID: String, className: String) {
         self.driverID = driverID
@@ -51,17 +54,15 @@ final class PythonSourceBinding: @unchecked Sendable {
     @inline(__always)
     private func post(_ msg: LogMessage, autoClose: Bool, poster: SourcePoster) {
         if transport != nil { msg[.transport] = transport }
-        if nonBlocking || poster.isStopping {
+        // Once a stop was asked for, a post is accepted past the window (it never waits then):
+        // the queue, carried over to the next configuration by persist name, takes it.
+        if nonBlocking && !poster.isStopping {
             if suspended.load(ordering: .acquiring) || poster.window.available <= 0 {
                 InternalLog.shared.error("Incorrectly suspended source, dropping message", [("driver", driverID)])
                 return
             }
         }
-        let releasingGIL: (() -> Void) -> Void = { sleep in
-            let saved = PyEval_SaveThread()
-            sleep()
-            PyEval_RestoreThread(saved)
-        }
+        let releasingGIL: (() -> Void) -> Void = { sleep in GIL.assumeHeld().detach(sleep) }
         poster.post(msg, waiting: releasingGIL)
         if autoClose { poster.closeBatch() }
         guard poster.window.available <= 0 else { return }

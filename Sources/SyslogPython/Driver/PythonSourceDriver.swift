@@ -5,12 +5,15 @@ import SyslogCore
 import SyslogMessage
 
 /// `python(class("mod.Class") options(…) …)`: a server-style Python source (spec §3, §4). The
-/// object is created and `init()`ed at pipeline initialisation, `run()` gets its own OS thread,
-/// `request_exit()` and `deinit()` are called from the control thread.
-final class PythonSourceDriver: SourceDriver, @unchecked Sendable {
+/// object is created and `init()`ed at pipeline initialisation, `run()` runs on the source's
+/// own OS thread (``ThreadedSource`` owns it: watchdog, restarts), `request_exit()` and
+/// `deinit()` are called from the control thread.
+final class PythonSourceDriver: ThreadedSourceBody, @unchecked Sendable {
     // Invariant for @unchecked Sendable: Python objects are touched with the GIL held; the
     // other state is written on the control thread before `start` and read after `join`.
     let driverName = "python"
+    var threadName: String { "py:" + statementName }
+    var logPairs: [(String, String)] { [("driver", driverID), ("class", className)] }
     let className: String
     let options: [(String, PythonOptionValue)]
     let loaders: [String]
@@ -25,7 +28,6 @@ final class PythonSourceDriver: SourceDriver, @unchecked Sendable {
     private var runMethod: PyRef?
     private var requestExitMethod: PyRef?
     private var wakeupMethod: PyRef?
-    private var thread: OSThread?
     /// init() succeeded and deinit() is still due.
     private var initialized = false
     private(set) var persistName: String?
@@ -64,10 +66,11 @@ final class PythonSourceDriver: SourceDriver, @unchecked Sendable {
         for accepted in ["use-syslogng-pid", "read-old-records", "sdata-prefix", "long-hostnames", "internal"] {
             _ = reader.take(accepted)
         }
-        return PythonSourceDriver(className: cls, options: opts, loaders: loaders, persistName: persist,
-                                  flags: PythonSourceFlags(flagNames), statementName: ctx.statementName,
-                                  driverID: PythonPlugin.driverIDs[reader.node.range] ?? "\(ctx.statementName)#0",
-                                  mainModule: PythonPlugin.currentMain)
+        let policy = try SourceRunPolicy.read(reader, errors: ctx.errors)
+        let body = PythonSourceDriver(className: cls, options: opts, loaders: loaders, persistName: persist,
+                                      flags: PythonSourceFlags(flagNames), statementName: ctx.statementName,
+                                      driverID: ctx.driverID, mainModule: PythonPlugin.state(ctx).main)
+        return ThreadedSource(body, policy: policy)
     }
 
     // MARK: lifecycle
@@ -165,8 +168,7 @@ final class PythonSourceDriver: SourceDriver, @unchecked Sendable {
             }
         }
         binding.parseFlags = flags.set
-        // The capsule keeps the name pointer: it must live for the process.
-        if let capsule = PyCapsule_New(Unmanaged.passUnretained(binding).toOpaque(), ParseOptions.capsuleName, nil) {
+        if let capsule = ParseOptions.capsule(binding) {
             PyObject_SetAttrString(inst.pointer, "parse_options", capsule)
             ssw_decref(capsule)
         }
@@ -244,27 +246,26 @@ final class PythonSourceDriver: SourceDriver, @unchecked Sendable {
         return d
     }
 
-    func start(_ poster: SourcePoster) {
-        binding.poster = poster
-        thread = OSThread.start(name: "py:" + statementName) { [self] in
-            Python.attach { gil in
-                binding.runThread = pthread_self()
-                guard let run = runMethod else { return }
-                if let r = Py.call(run.pointer, [], gil) {
-                    ssw_decref(r)
-                } else if let e = PythonException.fetch(gil) {
-                    e.log(caller: driverID, className: className, function: "run")
-                }
-                // A batch left open when run() returns is closed, not lost (spec §15.5).
-                poster.closeBatch()
-                // The binding holds the poster unowned: no post reaches it after this.
+    func run(_ poster: SourcePoster) -> SourceLifecycle.BodyEnd {
+        Python.attach { gil in
+            guard let run = runMethod else { return .returned }
+            binding.poster = poster
+            binding.runThread = pthread_self()
+            // The binding holds the poster unowned: no post reaches it after this.
+            defer {
                 binding.runThread = nil
                 binding.poster = nil
             }
+            if let r = Py.call(run.pointer, [], gil) {
+                ssw_decref(r)
+                return .returned
+            }
+            PythonException.fetch(gil)?.log(caller: driverID, className: className, function: "run")
+            return .failed
         }
     }
 
-    func requestStop() {
+    func requestExit() {
         Python.attach { gil in
             guard let exit = requestExitMethod else { return }
             if let r = Py.call(exit.pointer, [], gil) { ssw_decref(r) } else {
@@ -278,9 +279,13 @@ final class PythonSourceDriver: SourceDriver, @unchecked Sendable {
         }
     }
 
-    func join() {
-        thread?.join()
-        thread = nil
+    /// `run()` did not return in time: from now on its posts raise instead of being accepted
+    /// (a post already waiting for window room still goes through: the poster stays open).
+    func abandoned() {
+        Python.attach { _ in
+            binding.abandoned = true
+            binding.runThread = nil
+        }
     }
 
     func deinitialize() {
@@ -324,7 +329,28 @@ extension String {
     var replacingOccurrencesOfUnderscore: String { String(map { $0 == "_" ? "-" : $0 }) }
 }
 
-/// The `self.parse_options` capsule.
+/// The `self.parse_options` capsule: a strong reference to the source's binding, released by
+/// the capsule's destructor, so a plugin that keeps it past a reload still parses with the
+/// options of the source it came from.
 enum ParseOptions {
     nonisolated(unsafe) static let capsuleName = TypeBuilder.cString("parse_options")
+
+    static func capsule(_ binding: PythonSourceBinding) -> PyObjectPtr? {
+        let raw = Unmanaged.passRetained(binding).toOpaque()
+        guard let c = PyCapsule_New(raw, capsuleName, { capsule in
+            guard let capsule, let p = PyCapsule_GetPointer(capsule, ParseOptions.capsuleName) else { return }
+            Unmanaged<PythonSourceBinding>.fromOpaque(p).release()
+        }) else {
+            Unmanaged<PythonSourceBinding>.fromOpaque(raw).release()
+            return nil
+        }
+        return c
+    }
+
+    /// The parse flags a capsule made by ``capsule(_:)`` carries; nil for any other capsule.
+    static func flags(_ capsule: PyObjectPtr) -> Set<String>? {
+        guard PyCapsule_IsValid(capsule, capsuleName) != 0,
+              let p = PyCapsule_GetPointer(capsule, capsuleName) else { return nil }
+        return Unmanaged<PythonSourceBinding>.fromOpaque(p).takeUnretainedValue().parseFlags
+    }
 }

@@ -179,12 +179,8 @@ extension MessageType {
         var line = bytes
         while let last = line.last, last == 10 || last == 13 || last == 32 || last == 9 { line.removeLast() }
         let msg = LogMessage()
-        var flags: Set<String> = ["syslog-protocol"]
-        if let p = PyCapsule_GetPointer(opts, "parse_options") {
-            flags = Unmanaged<PythonSourceBinding>.fromOpaque(p).takeUnretainedValue().parseFlags
-        } else {
-            PyErr_Clear()
-        }
+        // A capsule of another kind parses with the defaults.
+        let flags = ParseOptions.flags(opts) ?? ["syslog-protocol"]
         if flags.contains("no-parse") {
             msg[.message] = .string(String(decoding: line, as: UTF8.self))
         } else if flags.contains("syslog-protocol") && SyslogParser.parseRFC5424(line, into: msg) {

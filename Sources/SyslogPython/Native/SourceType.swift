@@ -91,7 +91,8 @@ enum SourceType {
         }
         return Unmanaged<PythonSourceBinding>.fromOpaque(rawBinding)._withUnsafeGuaranteedRef { b in
             guard b.isRunThread() else {
-                Py.raise(ssw_exc_runtime_error(), "post_message must be called from main thread")
+                Py.raise(ssw_exc_runtime_error(), b.abandoned ? SourceType.abandonedText
+                                                              : "post_message must be called from main thread")
                 return nil
             }
             let positional = Int(nargs & ~(Int(1) << (Int.bitWidth - 1)))
@@ -121,6 +122,9 @@ enum SourceType {
             return ssw_new_none()
         }
     }
+
+    /// What `post_message()` raises once the source's thread was abandoned (docs/python.md).
+    static let abandonedText = "post_message(): the source was stopped: run() did not return in time after request_exit(), so its messages are no longer accepted"
 
     static let closeBatch: TypeBuilder.Unary = { selfObj, _ in
         guard let selfObj else { return nil }

@@ -51,7 +51,7 @@ struct ConfigErrorTests {
         ("log { source(s1); destination(d1); flags(sometimes); };",
          "Unknown log path flag 'sometimes'; known flags: final, fallback, catchall, flow-control", "test.conf:3:1-3:55"),
         ("destination d2 { collect(bogus(1)); };\nlog { source(s1); destination(d2); };",
-         "Unknown option 'bogus' for destination driver collect(); known options: frac-digits, log-fifo-size, persist-name, send-time-zone, template, template-escape, time-reopen, time-zone, ts-format",
+         "Unknown option 'bogus' for destination driver collect(); known options: frac-digits, log-fifo-size, persist-name, send-time-zone, stall-timeout, template, template-escape, time-reopen, time-zone, ts-format",
          "test.conf:3:26-3:31"),
         ("log { source(s1); log { source(s1); destination(d1); }; };",
          "source() is only supported in top-level log statements", "test.conf:3:25-3:35"),

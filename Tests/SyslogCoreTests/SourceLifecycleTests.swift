@@ -48,7 +48,7 @@ import Testing
         var l = Self.running(Self.policy())
         #expect(l.bodyEnded(.failed, now: 1) == [.endThread])
         #expect(l.state == .finished && l.threadDone)
-        #expect(l.stopRequested(now: 2) == [])
+        #expect(l.stopRequested(now: 2) == [.requestExit])
         #expect(l.state == .stopped)
         #expect(l.deinitialize() == [.deinitialize])
     }

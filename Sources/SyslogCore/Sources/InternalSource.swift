@@ -1,4 +1,3 @@
-import Synchronization
 import SyslogMessage
 
 /// `internal()`: the daemon's own messages as a source.
@@ -9,8 +8,6 @@ public final class InternalSource: ThreadedSourceBody, InternalSink, @unchecked 
     private let lock = ConditionLock()
     private var buffer: [LogMessage] = []
     private var stopping = false
-    private let attached = Atomic<Bool>(false)
-    private let exitRequested = Atomic<Bool>(false)
     /// Messages kept while the source cannot post them fast enough.
     static let bufferLimit = 10000
 
@@ -23,11 +20,10 @@ public final class InternalSource: ThreadedSourceBody, InternalSink, @unchecked 
         }
     }
 
+    /// Attached before the thread starts, so nothing logged from here on goes only to stderr.
+    public func willStart() { InternalLog.shared.attach(self) }
+
     public func run(_ poster: SourcePoster) -> SourceLifecycle.BodyEnd {
-        // Either this sees the stop, or requestExit sees the attachment: never left attached.
-        attached.store(true, ordering: .sequentiallyConsistent)
-        InternalLog.shared.attach(self)
-        if exitRequested.load(ordering: .sequentiallyConsistent) { InternalLog.shared.detach(self) }
         while true {
             let (batch, stop): ([LogMessage], Bool) = lock.withLock {
                 while buffer.isEmpty && !stopping { lock.wait(seconds: 1) }
@@ -42,8 +38,7 @@ public final class InternalSource: ThreadedSourceBody, InternalSink, @unchecked 
     }
 
     public func requestExit() {
-        exitRequested.store(true, ordering: .sequentiallyConsistent)
-        if attached.load(ordering: .sequentiallyConsistent) { InternalLog.shared.detach(self) }
+        InternalLog.shared.detach(self)
         lock.withLock {
             stopping = true
             lock.signal()

@@ -138,9 +138,13 @@ public struct SourceLifecycle: Sendable {
         case .created:
             state = .deinitialized
             return []
-        case .initialized, .finished:
+        case .initialized:
             state = .stopped
             return []
+        case .finished:
+            // AxoSyslog asks a source whose run() already ended to exit all the same.
+            state = .stopped
+            return [.requestExit]
         case .running:
             stopAskedAt = now
             state = .stopping(deadline: now + policy.stopTimeout)

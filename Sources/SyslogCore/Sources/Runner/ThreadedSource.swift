@@ -15,6 +15,8 @@ public protocol ThreadedSourceBody: AnyObject, Sendable {
     func run(_ poster: SourcePoster) -> SourceLifecycle.BodyEnd
     /// Asks `run` to return (control thread).
     func requestExit()
+    /// Called on the control thread right before the thread starts.
+    func willStart()
     /// Prepares before anything starts (control thread). Throwing makes start-up exit with 2.
     func initialize() throws(PipelineInitError)
     /// Undoes ``initialize()`` after the thread ended (control thread).
@@ -32,6 +34,7 @@ extension ThreadedSourceBody {
     public func initialize() throws(PipelineInitError) {}
     public func deinitialize() {}
     public func abandoned() {}
+    public func willStart() {}
     public var parsesPriority: Bool { false }
     public var persistName: String? { nil }
     public var canWait: Bool { true }
@@ -76,6 +79,7 @@ public final class ThreadedSource: SourceDriver, @unchecked Sendable {
     public func start(_ poster: SourcePoster) {
         let actions = lock.withLock { lifecycle.start(now: clock()) }
         guard actions.contains(.startThread) else { return }
+        body.willStart()
         let t = OSThread.start(name: body.threadName) { [self] in threadMain(poster) }
         lock.withLock { thread = t }
     }

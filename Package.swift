@@ -33,6 +33,8 @@ let package = Package(
         .target(name: "SyslogPython", dependencies: ["CPython", "SyslogCore"], swiftSettings: fast),
         .target(name: "SyslogDaemon", dependencies: ["SyslogCore", "SyslogFile", "SyslogPython"],
                 swiftSettings: fast),
+        // The test harness: golden folders run in-process or through the binary.
+        .target(name: "SyslogTesting", dependencies: ["SyslogDaemon", "SyslogFile", "SyslogCore", "SyslogConfig"]),
         // Release: the Swift runtime linked statically (about 3 MiB less resident memory).
         // jemalloc: messages are allocated on source threads and freed on destination threads;
         // glibc's malloc serialises those cross-thread frees on arena locks (1.6x slower).
@@ -48,6 +50,6 @@ let package = Package(
         .testTarget(name: "SyslogCoreTests", dependencies: ["SyslogCore"]),
         .testTarget(name: "SyslogFileTests", dependencies: ["SyslogFile"]),
         .testTarget(name: "SyslogPythonTests", dependencies: ["SyslogPython"]),
-        .testTarget(name: "SyslogDaemonTests", dependencies: ["SyslogDaemon"]),
+        .testTarget(name: "SyslogDaemonTests", dependencies: ["SyslogDaemon", "SyslogTesting"]),
     ]
 )

@@ -159,8 +159,9 @@ public enum Statement: Sendable, Equatable {
     /// `template NAME "…";` is given as one `template("…")` option.
     case template(name: String, options: [OptionNode], SourceRange)
     case log(LogStatement)
-    /// `python { …code… };` — the code as written, uninterpreted.
-    case python(code: String, SourceRange)
+    /// `KEYWORD { …code… };` for a keyword a plugin registered as a raw block (`python`): the
+    /// code as written, uninterpreted.
+    case rawBlock(keyword: String, code: String, SourceRange)
 }
 
 /// A parsed configuration: what the `@version:` line said and the statements of the main file

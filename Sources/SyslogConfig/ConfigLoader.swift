@@ -9,6 +9,9 @@ import Glibc
 public struct ConfigLoader: Sendable {
     /// Looks up variables for backtick references that no `@define` defines.
     public var environment: @Sendable (String) -> String?
+    /// Top-level keywords whose `{ … }` body is kept as raw text for a plugin (the daemon
+    /// passes what its registry handles, e.g. `python`).
+    public var rawBlockKeywords: Set<String>
 
     /// The process environment (getenv(3)).
     public static let processEnvironment: @Sendable (String) -> String? = { name in
@@ -16,9 +19,12 @@ public struct ConfigLoader: Sendable {
         return String(cString: value)
     }
 
-    /// A loader; `environment` resolves backtick references not `@define`d (default: getenv).
-    public init(environment: @escaping @Sendable (String) -> String? = ConfigLoader.processEnvironment) {
+    /// A loader; `environment` resolves backtick references not `@define`d (default: getenv);
+    /// `rawBlocks` are the raw-block keywords (see ``rawBlockKeywords``).
+    public init(environment: @escaping @Sendable (String) -> String? = ConfigLoader.processEnvironment,
+                rawBlocks: Set<String> = []) {
         self.environment = environment
+        self.rawBlockKeywords = rawBlocks
     }
 
     /// Reads and parses the configuration file at `path` and everything it includes.
@@ -42,7 +48,8 @@ public struct ConfigLoader: Sendable {
     private func parse(bytes: [UInt8], fileName: String) throws(ConfigError) -> ConfigFile {
         let state = PreprocessorState(environment: environment)
         state.register(path: fileName, text: String(decoding: bytes, as: UTF8.self))
-        var parser = Parser(stream: TokenStream(file: fileName, bytes: bytes, state: state))
+        var parser = Parser(stream: TokenStream(file: fileName, bytes: bytes, state: state),
+                            rawBlockKeywords: rawBlockKeywords)
         let statements = try parser.parseFile()
         var config = ConfigFile(version: state.version, statements: statements, files: state.files)
         config.sources = state.sources

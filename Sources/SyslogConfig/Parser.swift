@@ -1,12 +1,20 @@
 /// Recursive-descent parser from the token stream to the ``Statement`` tree.
 struct Parser {
-    static let topLevelKeywords = "options, source, destination, filter, parser, rewrite, template, log, python"
+    static let statementKeywords = ["options", "source", "destination", "filter", "parser", "rewrite", "template", "log"]
 
     var stream: TokenStream
+    /// Keywords of raw blocks plugins registered (`python`).
+    let rawBlockKeywords: Set<String>
     private var lookahead: [Token] = []
 
-    init(stream: TokenStream) {
+    init(stream: TokenStream, rawBlockKeywords: Set<String> = []) {
         self.stream = stream
+        self.rawBlockKeywords = rawBlockKeywords
+    }
+
+    /// The keywords a top-level statement may start with, for errors.
+    var topLevelKeywords: String {
+        (Parser.statementKeywords + rawBlockKeywords.sorted()).joined(separator: ", ")
     }
 
     // MARK: Token access
@@ -59,7 +67,7 @@ struct Parser {
     private mutating func parseStatement() throws(ConfigError) -> Statement {
         let keyword = try peek()
         guard let word = keyword.identifier else {
-            throw unexpected(keyword, expecting: "one of: \(Parser.topLevelKeywords)")
+            throw unexpected(keyword, expecting: "one of: \(topLevelKeywords)")
         }
         let statement: Statement
         switch foldName(word) {
@@ -90,12 +98,12 @@ struct Parser {
         case "log":
             try take()
             statement = .log(try parseLogBlock(keyword))
-        case "python":
+        case let raw where rawBlockKeywords.contains(raw):
             try take()
             let (code, close) = try stream.rawBlock()
-            statement = .python(code: code, SourceRange(from: keyword.range, to: close))
+            statement = .rawBlock(keyword: raw, code: code, SourceRange(from: keyword.range, to: close))
         default:
-            throw unexpected(keyword, expecting: "one of: \(Parser.topLevelKeywords)")
+            throw unexpected(keyword, expecting: "one of: \(topLevelKeywords)")
         }
         try expect(.semicolon)
         return statement

@@ -10,7 +10,7 @@ extension Daemon {
         guard let (oldConfig, oldPipeline) = current else { return }
         let newConfig: ConfigFile
         do {
-            newConfig = try ConfigLoader().load(path: options.configFile)
+            newConfig = try loader.load(path: options.configFile)
         } catch {
             InternalLog.shared.error(error.description)
             InternalLog.shared.error("Error parsing configuration", [("filename", options.configFile)])

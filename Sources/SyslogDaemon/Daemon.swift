@@ -33,6 +33,9 @@ public final class Daemon {
         self.persist = PersistFile(path: options.persistFile)
     }
 
+    /// Reads configuration files, with the raw blocks the registered plugins handle (`python {}`).
+    var loader: ConfigLoader { ConfigLoader(rawBlocks: Set(registry.blockHandlers.keys)) }
+
     /// Every driver the daemon knows.
     public static func makeRegistry() -> DriverRegistry {
         let r = DriverRegistry()
@@ -120,7 +123,7 @@ public final class Daemon {
     func load(_ path: String) -> Result<(ConfigFile, Pipeline), LoadFailure> {
         let config: ConfigFile
         do {
-            config = try ConfigLoader().load(path: path)
+            config = try loader.load(path: path)
         } catch {
             return .failure(LoadFailure(error.description))
         }

@@ -83,6 +83,12 @@ public final class StdinSource: ThreadedSourceBody, @unchecked Sendable {
     public func requestExit() { stopRequested.store(true, ordering: .relaxed) }
 
     static func register(in registry: DriverRegistry) {
+        register(in: registry, fd: 0, exitOnEOF: true)
+    }
+
+    /// Registers `stdin()` reading `fd`; with `exitOnEOF` the daemon stops at end of input, as
+    /// syslog-ng's does (the in-process test harness reads a pipe and stops by itself).
+    public static func register(in registry: DriverRegistry, fd: Int32, exitOnEOF: Bool) {
         registry.registerSource("stdin") { (reader, ctx) throws(ConfigError) in
             var parse = true
             if let f = reader.node.options.first(where: { $0.name == "flags" }) {
@@ -92,7 +98,7 @@ public final class StdinSource: ThreadedSourceBody, @unchecked Sendable {
             let size = reader.node.options.first(where: { $0.name == "log-msg-size" })
             let maxSize = try size.map { o throws(ConfigError) in try OptionReader.int(o, errors: ctx.errors) }
                 ?? ctx.globals.logMsgSize
-            return ThreadedSource(StdinSource(fd: 0, parse: parse, maxSize: maxSize, exitOnEOF: true))
+            return ThreadedSource(StdinSource(fd: fd, parse: parse, maxSize: maxSize, exitOnEOF: exitOnEOF))
         }
     }
 }

@@ -113,7 +113,7 @@ import Testing
                 .log(LogStatement(items: [.destinationRef("d_file", noRange)], flags: ["final"], range: noRange)),
                 .destinationInline([node("file", str("/tmp/x"))], noRange),
             ], flags: ["flow-control", "catchall", "final"], range: noRange)),
-            .python(code: """
+            .rawBlock(keyword: "python", code: """
 
             import re
             class Writer(object):
@@ -169,7 +169,7 @@ import Testing
         let config = try parse("destination d { python(class(\"x.Y\")); };\npython{};")
         #expect(config.statements.map(\.stripped) == [
             .destination(name: "d", drivers: [node("python", opt("class", str("x.Y")))], noRange),
-            .python(code: "", noRange),
+            .rawBlock(keyword: "python", code: "", noRange),
         ])
     }
 

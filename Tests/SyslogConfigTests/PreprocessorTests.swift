@@ -52,7 +52,7 @@ import Testing
     @Test func backticksInCommentsAndPythonStringsAreLeftAlone() throws {
         let config = try parse("# `nope`\npython { x = \"`keep`\" # `also`\n};")
         #expect(config.warnings.isEmpty)
-        #expect(config.statements.map(\.stripped) == [.python(code: " x = \"`keep`\" # `also`\n", noRange)])
+        #expect(config.statements.map(\.stripped) == [.rawBlock(keyword: "python", code: " x = \"`keep`\" # `also`\n", noRange)])
     }
 
     @Test func includeRelativePathAndDefinesAcrossFiles() throws {

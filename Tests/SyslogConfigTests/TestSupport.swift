@@ -6,7 +6,7 @@ let noRange = SourceRange(SourceLocation(file: "", line: 0, column: 0))
 
 /// A loader that sees no environment (or the given one).
 func loader(_ environment: [String: String] = [:]) -> ConfigLoader {
-    ConfigLoader(environment: { environment[$0] })
+    ConfigLoader(environment: { environment[$0] }, rawBlocks: ["python"])
 }
 
 /// Parses text as the file `/etc/test/syslog.conf`.
@@ -131,7 +131,7 @@ extension Statement {
         case .template(let name, let options, _):
             return .template(name: name, options: options.map(\.stripped), noRange)
         case .log(let log): return .log(log.stripped)
-        case .python(let code, _): return .python(code: code, noRange)
+        case .rawBlock(let k, let code, _): return .rawBlock(keyword: k, code: code, noRange)
         }
     }
 }

@@ -24,8 +24,36 @@ final class DaemonProcess {
 
     static var fixtures: String { packageRoot + "/Tests/Fixtures" }
 
+    /// Why the binary must not be tested, if it is older than a source file (`swift test`
+    /// alone does not relink it): nil when it is fresh or given by `SYSLOG_SWIFT_BIN`.
+    static let staleness: String? = {
+        guard getenv("SYSLOG_SWIFT_BIN") == nil else { return nil }
+        var st = stat()
+        guard stat(binary, &st) == 0 else {
+            return "\(binary) does not exist: run `swift build --product syslog-swift` first (./scripts/test does)"
+        }
+        let built = st.st_mtim.tv_sec
+        var newest: (Int, String) = (0, "")
+        func scan(_ dir: String) {
+            guard let d = opendir(dir) else { return }
+            defer { closedir(d) }
+            while let e = readdir(d) {
+                let name = withUnsafeBytes(of: e.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+                if name.hasPrefix(".") { continue }
+                let path = dir + "/" + name
+                var s = stat()
+                guard stat(path, &s) == 0 else { continue }
+                if (s.st_mode & S_IFMT) == S_IFDIR { scan(path) } else if s.st_mtim.tv_sec > newest.0 { newest = (s.st_mtim.tv_sec, path) }
+            }
+        }
+        scan(packageRoot + "/Sources")
+        guard newest.0 > built else { return nil }
+        return "\(binary) is older than \(newest.1): run `swift build --product syslog-swift` first (./scripts/test does)"
+    }()
+
     /// Starts the daemon with `args`, extra environment, stderr to `<dir>/stderr.log`.
     init(_ args: [String], dir: String, environment: [String: String] = [:], stdinPipe: Bool = false) throws {
+        if let stale = DaemonProcess.staleness { throw TestError("stale binary: " + stale) }
         Glibc.signal(SIGPIPE, SIG_IGN)
         stderrPath = dir + "/stderr.log"
         var fa = posix_spawn_file_actions_t()

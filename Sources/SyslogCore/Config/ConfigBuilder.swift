@@ -67,9 +67,9 @@ public final class ConfigBuilder {
                 namedTemplates[name] = try namedTemplate(options, r)
             case .log(let l):
                 logStatements.append(l)
-            case .python(let code, let r):
-                guard let handler = registry.blockHandlers["python"] else {
-                    throw errors.error("python {} blocks need the Python plugin", at: r)
+            case .rawBlock(let keyword, let code, let r):
+                guard let handler = registry.blockHandlers[keyword] else {
+                    throw errors.error("\(keyword) {} blocks are not handled by any plugin", at: r)
                 }
                 try handler(code, r, errors, buildState)
             }

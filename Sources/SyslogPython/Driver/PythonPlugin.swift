@@ -65,7 +65,7 @@ public enum PythonPlugin {
     static func usesPython(_ config: ConfigFile) -> Bool {
         for st in config.statements {
             switch st {
-            case .python: return true
+            case .rawBlock(let keyword, _, _) where keyword == "python": return true
             case .source(_, let drivers, _): if drivers.contains(where: { $0.name == "python" }) { return true }
             case .log(let l): if logUsesPython(l) { return true }
             default: continue

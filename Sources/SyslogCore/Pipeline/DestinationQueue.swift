@@ -236,14 +236,21 @@ public final class QueueProducer: @unchecked Sendable {
     let ring: MessageRing
     /// `log-fifo-size`: more waiting messages than this drop new ones (unless flow-controlled).
     let limit: Int
-    /// Three quarters of `limit`: above it the destination is falling behind.
+    /// Above this many waiting messages the destination is falling behind and a source that
+    /// can wait does (see `SourcePoster.relieve`): three quarters of `limit`, at most
+    /// ``QueueProducer/waitMark``.
     private let highWater: Int
+    /// A source waits once this many of its messages wait for a destination, whatever the
+    /// queue's size: a few milliseconds of input at full speed, so a worker that is only
+    /// descheduled for a moment never makes the queue drop, and memory stays small (about
+    /// 0.8 MiB of messages).
+    static let waitMark = 2048
 
     init(queue: DestinationQueue, ring: MessageRing, limit: Int) {
         self.queue = queue
         self.ring = ring
         self.limit = min(limit, ring.capacity)
-        self.highWater = max(1, self.limit - self.limit / 4)
+        self.highWater = max(1, min(self.limit - self.limit / 4, QueueProducer.waitMark))
     }
 
     /// Queues a message; a full queue drops it (counted) unless it is flow-controlled.
@@ -254,7 +261,7 @@ public final class QueueProducer: @unchecked Sendable {
         queue.spillPush(q, ring: ring, limit: limit)
     }
 
-    /// Three quarters of `log-fifo-size` are waiting: the destination is falling behind.
+    /// The destination is falling behind (see ``highWater``).
     @inline(__always)
     var isFillingUp: Bool { ring.holdsAtLeast(highWater) }
 

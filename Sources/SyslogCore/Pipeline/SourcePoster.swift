@@ -126,7 +126,8 @@ public final class SourcePoster: @unchecked Sendable {
     static let napMin = 0.00005
     static let napMax = 0.001
 
-    /// A destination queue without flow control is three quarters full: its worker is behind
+    /// A destination queue without flow control holds more than its wait mark (three quarters
+    /// of `log-fifo-size`, at most 2048 messages of this source): its worker is behind
     /// (it missed a CPU, the disk is flushing). A source that can wait wakes it and naps (the
     /// GIL released) until the queue is below that mark again, for as long as that destination
     /// keeps writing, so a slow destination loses nothing. Only a destination that has shown

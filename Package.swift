@@ -30,7 +30,10 @@ let package = Package(
                 dependencies: ["SyslogMessage", "SyslogConfig", "SyslogTemplates", "SyslogFilters", "CSystemShims"],
                 swiftSettings: fast),
         .target(name: "SyslogFile", dependencies: ["SyslogCore"], swiftSettings: fast),
-        .target(name: "SyslogPython", dependencies: ["CPython", "SyslogCore"], swiftSettings: fast),
+        // The embedding runtime: the only way in is the GIL token (Python.attach / Python.entry).
+        .target(name: "SyslogPythonRuntime", dependencies: ["CPython", "SyslogCore"], swiftSettings: fast),
+        // The _syslogng native types and the Python drivers, on top of the runtime.
+        .target(name: "SyslogPython", dependencies: ["CPython", "SyslogCore", "SyslogPythonRuntime"], swiftSettings: fast),
         .target(name: "SyslogDaemon", dependencies: ["SyslogCore", "SyslogFile", "SyslogPython"],
                 swiftSettings: fast),
         // The test harness: golden folders run in-process or through the binary.
@@ -39,7 +42,7 @@ let package = Package(
         // jemalloc: messages are allocated on source threads and freed on destination threads;
         // glibc's malloc serialises those cross-thread frees on arena locks (1.6x slower).
         .target(name: "CAllocatorConfig"),
-        .executableTarget(name: "syslog-swift", dependencies: ["SyslogDaemon", "CAllocatorConfig"],
+        .executableTarget(name: "syslog-swift", dependencies: ["SyslogDaemon", "SyslogPythonRuntime", "CAllocatorConfig"],
                           linkerSettings: [.unsafeFlags(["-static-stdlib"], .when(configuration: .release)),
                                            .linkedLibrary("jemalloc")]),
 
@@ -49,7 +52,7 @@ let package = Package(
         .testTarget(name: "SyslogFiltersTests", dependencies: ["SyslogFilters"]),
         .testTarget(name: "SyslogCoreTests", dependencies: ["SyslogCore"]),
         .testTarget(name: "SyslogFileTests", dependencies: ["SyslogFile"]),
-        .testTarget(name: "SyslogPythonTests", dependencies: ["SyslogPython"]),
+        .testTarget(name: "SyslogPythonRuntimeTests", dependencies: ["SyslogPythonRuntime"]),
         .testTarget(name: "SyslogDaemonTests", dependencies: ["SyslogDaemon", "SyslogTesting"]),
     ]
 )

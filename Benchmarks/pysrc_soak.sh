@@ -17,6 +17,7 @@ out="$(mktemp)"
     --daemon "SYSLOG_SWIFT_PYTHON_DIR=$PWD/python $PWD/.build/release/syslog-swift -F -e -f {conf} -R {persist} -p {pidfile} -c {ctl} --no-caps" \
     --name swift --count "$count" --runs "$runs" | tee "$out"
 echo
-echo "lost per run: $(grep -o 'lost [0-9,]*' "$out" | awk '{print $2}' | paste -sd' ')"
-echo "runs with loss: $(grep -o 'lost [0-9,]*' "$out" | awk '$2 != "0"' | wc -l) of $runs"
+lost="$(grep '^\[swift\] pysrc run' "$out" | grep -o 'lost [0-9,]*' | awk '{print $2}')"
+echo "lost per run: $(echo "$lost" | paste -sd' ')"
+echo "runs with loss: $(echo "$lost" | grep -vc '^0$') of $runs"
 rm -f "$out"

@@ -4,6 +4,7 @@ import Glibc
 import SyslogCore
 import SyslogDaemon
 import SyslogPython
+import SyslogPythonRuntime
 
 let options: CommandLineOptions
 do {

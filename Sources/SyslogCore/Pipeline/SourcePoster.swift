@@ -40,6 +40,10 @@ public final class SourcePoster: @unchecked Sendable {
     private let canWait: Bool
     /// Messages posted.
     public let received = Atomic<Int>(0)
+    /// Naps taken while a destination was behind (see `relieve`), and how long they took
+    /// (nanoseconds); written by the source's thread only.
+    public let naps = Atomic<Int>(0)
+    public let napNanoseconds = Atomic<Int64>(0)
     /// Consumers are woken at least this often even without `closeBatch`.
     static let maxBatch = 256
 
@@ -137,16 +141,22 @@ public final class SourcePoster: @unchecked Sendable {
         closeBatch()
         guard canWait else { return }
         var nap = SourcePoster.napMin
+        let start = monotonicNanoseconds()
+        var now = start
+        defer {
+            if now != start { napNanoseconds.store(napNanoseconds.load(ordering: .relaxed) + now - start, ordering: .relaxed) }
+        }
         while !isStopping {
-            let now = monotonicNanoseconds()
             var behind = false
             for p in producers where p.isFillingUp && !p.queue.isStalled(now: now) {
                 behind = true
                 break
             }
             guard behind else { return }
+            naps.store(naps.load(ordering: .relaxed) &+ 1, ordering: .relaxed)
             waiting { sleepSeconds(nap) }
             nap = min(SourcePoster.napMax, nap * 2)
+            now = monotonicNanoseconds()
         }
     }
 
@@ -168,6 +178,12 @@ public final class SourcePoster: @unchecked Sendable {
     /// The source has stopped: announce the last batch and release the producer rings.
     func finish() {
         closeBatch()
+        let n = naps.load(ordering: .relaxed)
+        if n > 0 {
+            InternalLog.shared.debug("Source waited for destinations that were behind",
+                                     [("source", sourceName), ("naps", String(n)),
+                                      ("waited", String(Double(napNanoseconds.load(ordering: .relaxed)) / 1e9) + "s")])
+        }
         for p in producers { p.close() }
     }
 

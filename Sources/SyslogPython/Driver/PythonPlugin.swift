@@ -1,4 +1,5 @@
 internal import CPython
+import SyslogPythonRuntime
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -95,6 +96,7 @@ public enum PythonPlugin {
         }
         if let pkg = packageDirectory ?? findPackageDirectory() { paths.append(pkg) }
         PythonRuntime.extraPaths = paths
+        PythonRuntime.beforeStart = [NativeModule.registerBuiltin]
         do {
             try PythonRuntime.initialize()
         } catch {

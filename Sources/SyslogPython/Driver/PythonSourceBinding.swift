@@ -1,4 +1,5 @@
 internal import CPython
+import SyslogPythonRuntime
 import Synchronization
 import SyslogCore
 import SyslogMessage
@@ -47,12 +48,13 @@ final class PythonSourceBinding: @unchecked Sendable {
     /// Posts from `run()`: takes a window slot (waiting with the GIL released when the window is
     /// full, or dropping in non-blocking mode), then routes the message.
     @inline(__always)
-    func post(_ msg: LogMessage, autoClose: Bool) {
-        posterRef?._withUnsafeGuaranteedRef { post(msg, autoClose: autoClose, poster: $0) }
+    func post(_ msg: LogMessage, autoClose: Bool, _ gil: borrowing GIL) {
+        guard let posterRef else { return }
+        posterRef._withUnsafeGuaranteedRef { post(msg, autoClose: autoClose, poster: $0, gil) }
     }
 
     @inline(__always)
-    private func post(_ msg: LogMessage, autoClose: Bool, poster: SourcePoster) {
+    private func post(_ msg: LogMessage, autoClose: Bool, poster: SourcePoster, _ gil: borrowing GIL) {
         if transport != nil { msg[.transport] = transport }
         // Once a stop was asked for, a post is accepted past the window (it never waits then):
         // the queue, carried over to the next configuration by persist name, takes it.
@@ -62,7 +64,7 @@ final class PythonSourceBinding: @unchecked Sendable {
                 return
             }
         }
-        let releasingGIL: (() -> Void) -> Void = { sleep in GIL.assumeHeld().detach(sleep) }
+        let releasingGIL: (() -> Void) -> Void = { sleep in gil.detach(sleep) }
         poster.post(msg, waiting: releasingGIL)
         if autoClose { poster.closeBatch() }
         guard poster.window.available <= 0 else { return }
@@ -70,8 +72,8 @@ final class PythonSourceBinding: @unchecked Sendable {
             suspended.store(true, ordering: .releasing)
             poster.closeBatch()
             if let s = suspendMethod {
-                if let r = Py.call(s.pointer, [], GIL.assumeHeld()) { ssw_decref(r) } else {
-                    PythonException.fetch(GIL.assumeHeld())?.log(caller: driverID, className: className, function: "suspend")
+                if let r = Py.call(s.pointer, [], gil) { ssw_decref(r) } else {
+                    PythonException.fetch(gil)?.log(caller: driverID, className: className, function: "suspend")
                 }
             }
             // wakeup() runs on the thread that returns the next slot (spec §4.4).

@@ -1,4 +1,5 @@
 internal import CPython
+import SyslogPythonRuntime
 import Synchronization
 import SyslogConfig
 import SyslogCore
@@ -152,7 +153,7 @@ final class PythonSourceDriver: ThreadedSourceBody, @unchecked Sendable {
         }
         if let initFn = Py.attr(inst.pointer, "init", gil) {
             defer { ssw_decref(initFn) }
-            guard let opts = makeOptionsDict() else {
+            guard let opts = makeOptionsDict(gil) else {
                 throw fail("Error initializing Python driver object, init() returned FALSE", PythonException.fetch(gil))
             }
             defer { ssw_decref(opts) }
@@ -196,7 +197,7 @@ final class PythonSourceDriver: ThreadedSourceBody, @unchecked Sendable {
         if let p = persistNameOption { return "python-source.\(p)" }
         if let gen = Py.attr(inst, "generate_persist_name", gil) {
             defer { ssw_decref(gen) }
-            if let opts = makeOptionsDict() {
+            if let opts = makeOptionsDict(gil) {
                 defer { ssw_decref(opts) }
                 if let r = Py.call(gen, [opts], gil) {
                     defer { ssw_decref(r) }
@@ -211,17 +212,17 @@ final class PythonSourceDriver: ThreadedSourceBody, @unchecked Sendable {
         return "python-source(\(className))"
     }
 
-    private func makeOptionsDict() -> PyObjectPtr? {
+    private func makeOptionsDict(_ gil: borrowing GIL) -> PyObjectPtr? {
         guard let d = PyDict_New() else { return nil }
         for (k, v) in options {
-            guard let o = pyValue(v) else { ssw_decref(d); return nil }
+            guard let o = pyValue(v, gil) else { ssw_decref(d); return nil }
             PyDict_SetItemString(d, k, o)
             ssw_decref(o)
         }
         return d
     }
 
-    private func pyValue(_ v: PythonOptionValue) -> PyObjectPtr? {
+    private func pyValue(_ v: PythonOptionValue, _ gil: borrowing GIL) -> PyObjectPtr? {
         switch v {
         case .string(let s): return Py.str(s)
         case .int(let i): return PyLong_FromLongLong(i)
@@ -232,7 +233,7 @@ final class PythonSourceDriver: ThreadedSourceBody, @unchecked Sendable {
             for (i, s) in items.enumerated() { PyList_SetItem(l, i, Py.str(s)) }
             return l
         case .template(let text):
-            return TemplateType.make(text, GIL.assumeHeld())
+            return TemplateType.make(text, gil)
         }
     }
 

@@ -1,4 +1,5 @@
 internal import CPython
+import SyslogPythonRuntime
 import SyslogCore
 
 /// `_syslogng.Logger`: Python code logging into the daemon's internal messages (spec §8).

@@ -1,4 +1,5 @@
 internal import CPython
+import SyslogPythonRuntime
 import SyslogCore
 import SyslogMessage
 import SyslogTemplates
@@ -35,16 +36,17 @@ extension MessageType {
     }
 
     static let get: TypeBuilder.VarargsKw = { selfObj, args, kwargs in
-        guard let selfObj, let msg = message(selfObj),
-              let a = arguments(args, kwargs, ["key", "default"], function: "get") else { return nil }
-        guard let key = a[0] else { Py.raise(ssw_exc_type_error(), "get() missing required argument 'key'"); return nil }
-        guard let name = keyName(key) else { return nil }
-        let gil = GIL.assumeHeld()
-        if case .some(let o) = value(msg, name, gil) { return o }
-        if PyErr_Occurred() != nil { return nil }
-        let d = a[1] ?? ssw_none()
-        ssw_incref(d)
-        return d
+        Python.entry(failing: nil) { gil in
+            guard let selfObj, let msg = message(selfObj),
+                  let a = arguments(args, kwargs, ["key", "default"], function: "get") else { return nil }
+            guard let key = a[0] else { Py.raise(ssw_exc_type_error(), "get() missing required argument 'key'"); return nil }
+            guard let name = keyName(key) else { return nil }
+            if case .some(let o) = value(msg, name, gil) { return o }
+            if PyErr_Occurred() != nil { return nil }
+            let d = a[1] ?? ssw_none()
+            ssw_incref(d)
+            return d
+        }
     }
 
     static let getAsStr: TypeBuilder.VarargsKw = { selfObj, args, kwargs in
@@ -123,16 +125,17 @@ extension MessageType {
     }
 
     static let setTimestamp: TypeBuilder.Unary = { selfObj, arg in
-        guard let selfObj, let arg, let msg = message(selfObj) else { return nil }
-        let gil = GIL.assumeHeld()
-        guard let api = ValueConversion.datetimeAPI, PyObject_TypeCheck(arg, api.pointee.DateTimeType) != 0 else {
-            Py.raise(ssw_exc_value_error(), "Error extracting timestamp from value, expected a datetime instance")
-            return nil
+        Python.entry(failing: nil) { gil in
+            guard let selfObj, let arg, let msg = message(selfObj) else { return nil }
+            guard let api = ValueConversion.datetimeAPI, PyObject_TypeCheck(arg, api.pointee.DateTimeType) != 0 else {
+                Py.raise(ssw_exc_value_error(), "Error extracting timestamp from value, expected a datetime instance")
+                return nil
+            }
+            guard writable(selfObj, "the timestamp"),
+                  let stamp = ValueConversion.stamp(fromDatetime: arg, gil) else { return nil }
+            msg.stamp = stamp
+            return ssw_new_none()
         }
-        guard writable(selfObj, "the timestamp"),
-              let stamp = ValueConversion.stamp(fromDatetime: arg, gil) else { return nil }
-        msg.stamp = stamp
-        return ssw_new_none()
     }
 
     static let getTimestamp: TypeBuilder.Unary = { selfObj, _ in
@@ -166,30 +169,31 @@ extension MessageType {
     }
 
     static let parse: TypeBuilder.VarargsKw = { _, args, kwargs in
-        guard let a = arguments(args, kwargs, ["raw_msg", "parse_options"], function: "parse") else { return nil }
-        guard let raw = a[0], let bytes = Py.utf8Bytes(raw) else {
-            Py.raise(ssw_exc_type_error(), "str or bytes expected in the first parameter")
-            return nil
+        Python.entry(failing: nil) { gil in
+            guard let a = arguments(args, kwargs, ["raw_msg", "parse_options"], function: "parse") else { return nil }
+            guard let raw = a[0], let bytes = Py.utf8Bytes(raw) else {
+                Py.raise(ssw_exc_type_error(), "str or bytes expected in the first parameter")
+                return nil
+            }
+            guard let opts = a[1], ssw_capsule_check(opts) != 0 else {
+                Py.raise(ssw_exc_type_error(), "Parse options (PyCapsule) expected in the second parameter")
+                return nil
+            }
+            var line = bytes
+            while let last = line.last, last == 10 || last == 13 || last == 32 || last == 9 { line.removeLast() }
+            let msg = LogMessage()
+            // A capsule of another kind parses with the defaults.
+            let flags = ParseOptions.flags(opts) ?? ["syslog-protocol"]
+            if flags.contains("no-parse") {
+                msg[.message] = .string(String(decoding: line, as: UTF8.self))
+            } else if flags.contains("syslog-protocol") && SyslogParser.parseRFC5424(line, into: msg) {
+                // RFC 5424
+            } else {
+                SyslogParser.parseRFC3164(line, into: msg)
+            }
+            if flags.contains("store-raw-message") { msg[.rawmsg] = .string(String(decoding: bytes, as: UTF8.self)) }
+            return wrap(msg, gil)
         }
-        guard let opts = a[1], ssw_capsule_check(opts) != 0 else {
-            Py.raise(ssw_exc_type_error(), "Parse options (PyCapsule) expected in the second parameter")
-            return nil
-        }
-        let gil = GIL.assumeHeld()
-        var line = bytes
-        while let last = line.last, last == 10 || last == 13 || last == 32 || last == 9 { line.removeLast() }
-        let msg = LogMessage()
-        // A capsule of another kind parses with the defaults.
-        let flags = ParseOptions.flags(opts) ?? ["syslog-protocol"]
-        if flags.contains("no-parse") {
-            msg[.message] = .string(String(decoding: line, as: UTF8.self))
-        } else if flags.contains("syslog-protocol") && SyslogParser.parseRFC5424(line, into: msg) {
-            // RFC 5424
-        } else {
-            SyslogParser.parseRFC3164(line, into: msg)
-        }
-        if flags.contains("store-raw-message") { msg[.rawmsg] = .string(String(decoding: bytes, as: UTF8.self)) }
-        return wrap(msg, gil)
     }
 }
 

@@ -1,4 +1,5 @@
 internal import CPython
+import SyslogPythonRuntime
 import SyslogCore
 import SyslogMessage
 import SyslogTemplates
@@ -194,13 +195,14 @@ enum MessageType {
     }
 
     static let getItem: @convention(c) (PyObjectPtr?, PyObjectPtr?) -> PyObjectPtr? = { selfObj, key in
-        guard let selfObj, let key, let msg = message(selfObj), let name = keyName(key) else { return nil }
-        let gil = GIL.assumeHeld()
-        switch value(msg, name, gil) {
-        case .some(let o): return o
-        case .none:
-            Py.raiseObject(ssw_exc_key_error(), "No such name-value pair \(name)")
-            return nil
+        Python.entry(failing: nil) { gil in
+            guard let selfObj, let key, let msg = message(selfObj), let name = keyName(key) else { return nil }
+            switch value(msg, name, gil) {
+            case .some(let o): return o
+            case .none:
+                Py.raiseObject(ssw_exc_key_error(), "No such name-value pair \(name)")
+                return nil
+            }
         }
     }
 
@@ -214,10 +216,11 @@ enum MessageType {
             Py.raise(ssw_exc_type_error(), "Log message is read only, cannot set name-value pair \(name), the message was already posted")
             return -1
         }
-        let gil = GIL.assumeHeld()
-        guard let v = ValueConversion.logValue(from: val, gil) else { return -1 }
-        msg[name] = v
-        return 0
+        return Python.entry(failing: -1) { gil in
+            guard let v = ValueConversion.logValue(from: val, gil) else { return -1 }
+            msg[name] = v
+            return 0
+        }
     }
 }
 

@@ -1,4 +1,5 @@
 internal import CPython
+import SyslogPythonRuntime
 import SyslogCore
 
 /// The built-in `_syslogng` module: native types the pure-Python `syslogng` package wraps.

@@ -1,4 +1,5 @@
 internal import CPython
+import SyslogPythonRuntime
 import SyslogCore
 import SyslogMessage
 
@@ -82,6 +83,12 @@ enum SourceType {
 
     /// `post_message(msg)`: the hot path. No lock and no GIL release unless the window is full.
     static let postMessage: TypeBuilder.FastKw = { selfObj, args, nargs, kwnames in
+        Python.entry(failing: nil) { gil in postMessage(selfObj, args, nargs, kwnames, gil) }
+    }
+
+    @inline(__always)
+    private static func postMessage(_ selfObj: PyObjectPtr?, _ args: UnsafePointer<PyObjectPtr?>?, _ nargs: Int,
+                                    _ kwnames: PyObjectPtr?, _ gil: borrowing GIL) -> PyObjectPtr? {
         guard let selfObj else { return nil }
         // Unmanaged, guaranteed references: the object keeps the binding alive and the argument
         // keeps its message alive for the whole call, so no retain/release per message.
@@ -112,11 +119,11 @@ enum SourceType {
             let autoClose = object(selfObj).pointee.auto_close_batches != 0
             if MessageType.object(arg).pointee.frozen != 0 {
                 // Posted before: post a copy, so this post cannot change the earlier one.
-                b.post(Unmanaged<LogMessage>.fromOpaque(rawMessage).takeUnretainedValue().clone(), autoClose: autoClose)
+                b.post(Unmanaged<LogMessage>.fromOpaque(rawMessage).takeUnretainedValue().clone(), autoClose: autoClose, gil)
             } else {
                 MessageType.freeze(arg)
                 Unmanaged<LogMessage>.fromOpaque(rawMessage)._withUnsafeGuaranteedRef { msg in
-                    b.post(msg, autoClose: autoClose)
+                    b.post(msg, autoClose: autoClose, gil)
                 }
             }
             return ssw_new_none()

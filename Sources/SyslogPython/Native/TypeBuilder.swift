@@ -1,4 +1,5 @@
 internal import CPython
+import SyslogPythonRuntime
 
 /// Builds CPython heap types and method tables from Swift `@convention(c)` functions. The
 /// tables are allocated once and live for the process (CPython keeps pointers into them).

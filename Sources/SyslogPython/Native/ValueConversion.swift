@@ -1,4 +1,5 @@
 internal import CPython
+import SyslogPythonRuntime
 #if canImport(Glibc)
 import Glibc
 #endif

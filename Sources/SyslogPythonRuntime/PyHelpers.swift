@@ -2,9 +2,9 @@ internal import CPython
 import SyslogCore
 
 /// Small conveniences over the CPython C API. All require the GIL (the caller passes it).
-enum Py {
+package enum Py {
     /// `callable(*args)`; borrowed arguments; a new reference or nil with an exception set.
-    static func call(_ callable: PyObjectPtr, _ args: [PyObjectPtr], _ gil: borrowing GIL) -> PyObjectPtr? {
+    package static func call(_ callable: PyObjectPtr, _ args: [PyObjectPtr], _ gil: borrowing GIL) -> PyObjectPtr? {
         guard let tuple = PyTuple_New(args.count) else { return nil }
         for (i, a) in args.enumerated() {
             ssw_incref(a)
@@ -15,14 +15,14 @@ enum Py {
     }
 
     /// `obj.name` or nil (exception cleared when `clear`).
-    static func attr(_ obj: PyObjectPtr, _ name: String, clear: Bool = true, _ gil: borrowing GIL) -> PyObjectPtr? {
+    package static func attr(_ obj: PyObjectPtr, _ name: String, clear: Bool = true, _ gil: borrowing GIL) -> PyObjectPtr? {
         let r = PyObject_GetAttrString(obj, name)
         if r == nil && clear { PyErr_Clear() }
         return r
     }
 
     /// A new `str` from Swift text.
-    static func str(_ s: String) -> PyObjectPtr? {
+    package static func str(_ s: String) -> PyObjectPtr? {
         var s = s
         return s.withUTF8 { buf in
             buf.withMemoryRebound(to: CChar.self) { PyUnicode_FromStringAndSize($0.baseAddress, buf.count) }
@@ -30,7 +30,7 @@ enum Py {
     }
 
     /// A new `bytes` object.
-    static func bytes<C: Collection>(_ b: C) -> PyObjectPtr? where C.Element == UInt8 {
+    package static func bytes<C: Collection>(_ b: C) -> PyObjectPtr? where C.Element == UInt8 {
         let arr = Array(b)
         return arr.withUnsafeBufferPointer { buf in
             buf.withMemoryRebound(to: CChar.self) { PyBytes_FromStringAndSize($0.baseAddress, buf.count) }
@@ -38,7 +38,7 @@ enum Py {
     }
 
     /// Swift text of a `str` (nil if not a str).
-    static func string(_ o: PyObjectPtr) -> String? {
+    package static func string(_ o: PyObjectPtr) -> String? {
         guard ssw_unicode_check(o) != 0 else { return nil }
         var size: Py_ssize_t = 0
         guard let p = PyUnicode_AsUTF8AndSize(o, &size) else { PyErr_Clear(); return nil }
@@ -48,7 +48,7 @@ enum Py {
     }
 
     /// Bytes of a `str` (UTF-8) or `bytes` object, nil for other types.
-    static func utf8Bytes(_ o: PyObjectPtr) -> [UInt8]? {
+    package static func utf8Bytes(_ o: PyObjectPtr) -> [UInt8]? {
         if ssw_bytes_check(o) != 0 {
             let n = PyBytes_Size(o)
             guard let p = PyBytes_AsString(o) else { return nil }
@@ -63,37 +63,37 @@ enum Py {
     }
 
     /// `str(o)` as Swift text.
-    static func describe(_ o: PyObjectPtr) -> String {
+    package static func describe(_ o: PyObjectPtr) -> String {
         guard let s = PyObject_Str(o) else { PyErr_Clear(); return "<unprintable>" }
         defer { ssw_decref(s) }
         return string(s) ?? "<unprintable>"
     }
 
     /// Sets an exception whose argument is the message object (KeyError shows it quoted).
-    static func raiseObject(_ type: PyObjectPtr?, _ message: String) {
+    package static func raiseObject(_ type: PyObjectPtr?, _ message: String) {
         guard let m = str(message) else { return }
         PyErr_SetObject(type, m)
         ssw_decref(m)
     }
 
     /// Sets a Python exception of `type` with `message`.
-    static func raise(_ type: PyObjectPtr?, _ message: String) {
+    package static func raise(_ type: PyObjectPtr?, _ message: String) {
         PyErr_SetString(type, message)
     }
 }
 
 /// A Python exception taken out of the interpreter: its type name, text and traceback.
-struct PythonException: Error, CustomStringConvertible {
-    var typeName: String
-    var text: String
+package struct PythonException: Error, CustomStringConvertible {
+    package var typeName: String
+    package var text: String
     /// The formatted traceback (as `traceback.format_exception`), empty when unavailable.
-    var traceback: String
+    package var traceback: String
 
     /// `Type: text`, as syslog-ng logs exceptions.
-    var description: String { text.isEmpty ? typeName : "\(typeName): \(text)" }
+    package var description: String { text.isEmpty ? typeName : "\(typeName): \(text)" }
 
     /// Takes (and clears) the current exception; nil when none is set.
-    static func fetch(_ gil: borrowing GIL) -> PythonException? {
+    package static func fetch(_ gil: borrowing GIL) -> PythonException? {
         var type: PyObjectPtr?
         var value: PyObjectPtr?
         var tb: PyObjectPtr?
@@ -132,7 +132,7 @@ struct PythonException: Error, CustomStringConvertible {
 
     /// Logs "Exception while calling a Python function" with syslog-ng's tags and prints the
     /// traceback to stderr; an ImportError gets a hint.
-    func log(caller: String, className: String, function: String) {
+    package func log(caller: String, className: String, function: String) {
         InternalLog.shared.error("Exception while calling a Python function", [
             ("caller", caller), ("class", className), ("function", function), ("exception", description),
         ])

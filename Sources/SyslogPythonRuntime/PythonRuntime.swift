@@ -5,7 +5,7 @@ import SyslogCore
 /// The embedded CPython interpreter (Debian's libpython3.11), initialised once per process, the
 /// first time a configuration uses Python.
 ///
-/// - Note: After `initialize()` the calling thread does not hold the GIL; use ``withGIL(_:)``.
+/// - Note: After `initialize()` the calling thread does not hold the GIL; use `Python.attach`.
 public enum PythonRuntime {
     /// Serialises the first initialisation.
     private static let initLock = Mutex<Void>(())
@@ -13,6 +13,8 @@ public enum PythonRuntime {
     /// Directories put in front of `sys.path` at start-up (the config's `python/` directory and
     /// where the `syslogng` package is); set before the first `initialize()`.
     nonisolated(unsafe) public static var extraPaths: [String] = []
+    /// Run right before the interpreter starts, once (the drivers register `_syslogng` there).
+    nonisolated(unsafe) package static var beforeStart: [() -> Void] = []
 
     /// The version string of the linked library, e.g. `3.11.2 (main, …) [GCC 12.2.0]`.
     public static var libraryVersion: String {
@@ -28,7 +30,7 @@ public enum PythonRuntime {
     public static func initialize() throws(PythonInitError) {
         try initLock.withLock { _ throws(PythonInitError) in
             guard Py_IsInitialized() == 0 else { return }
-            NativeModule.registerBuiltin()
+            for hook in beforeStart { hook() }
             var config = PyConfig()
             PyConfig_InitPythonConfig(&config)
             config.install_signal_handlers = 0
@@ -71,26 +73,20 @@ public enum PythonRuntime {
         }
     }
 
-    /// Runs `body` holding the GIL (from any OS thread).
-    public static func withGIL<T>(_ body: () throws -> T) rethrows -> T {
-        let g = PyGILState_Ensure()
-        defer { PyGILState_Release(g) }
-        return try body()
-    }
 
     /// Evaluates a Python expression and returns `str()` of the result, or the exception text.
     public static func evaluate(_ expression: String) -> Result<String, PythonError> {
         do { try initialize() } catch { return .failure(PythonError(message: error.message)) }
-        return withGIL {
+        return Python.attach { gil in
             guard let main = PyImport_AddModule("__main__"), let globals = PyModule_GetDict(main) else {
                 return .failure(PythonError(message: "no __main__ module"))
             }
             guard let result = PyRun_StringFlags(expression, Py_eval_input, globals, globals, nil) else {
-                return .failure(PythonError.fetch())
+                return .failure(PythonError.fetch(gil))
             }
             defer { Py_DecRef(result) }
             guard let s = PyObject_Str(result), let c = PyUnicode_AsUTF8(s) else {
-                return .failure(PythonError.fetch())
+                return .failure(PythonError.fetch(gil))
             }
             defer { Py_DecRef(s) }
             return .success(String(cString: c))
@@ -110,8 +106,8 @@ public struct PythonError: Error, CustomStringConvertible, Sendable {
     public var description: String { message }
 
     /// Takes the current Python exception (the GIL must be held).
-    static func fetch() -> PythonError {
-        guard let e = PythonException.fetch(GIL.assumeHeld()) else { return PythonError(message: "unknown Python error") }
+    static func fetch(_ gil: borrowing GIL) -> PythonError {
+        guard let e = PythonException.fetch(gil) else { return PythonError(message: "unknown Python error") }
         return PythonError(message: e.description)
     }
 }

@@ -3,7 +3,7 @@ import Glibc
 #endif
 import Synchronization
 import Testing
-import SyslogPython
+import SyslogPythonRuntime
 
 /// The text of a successful evaluation, or "error: …".
 private func eval(_ expression: String) -> String {

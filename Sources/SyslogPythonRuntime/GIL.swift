@@ -1,4 +1,4 @@
-internal import CPython
+package import CPython
 import Synchronization
 
 /// A CPython object pointer.
@@ -46,7 +46,9 @@ package enum Python {
 }
 
 /// A Python exception to raise from an entry point (see ``Python/entry(failing:_:)``).
-package struct PythonRaise: Error {
+package struct PythonRaise: Error, @unchecked Sendable {
+    // Invariant for @unchecked Sendable: `type` is an exception type object, which lives for
+    // the process; it is only used with the GIL held.
     let type: PyObjectPtr?
     let message: String?
 

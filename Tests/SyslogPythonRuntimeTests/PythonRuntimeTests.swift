@@ -106,12 +106,12 @@ struct PythonRuntimeTests {
         #expect(eval("1") == "1")
     }
 
-    @Test("withGIL works from another pthread while this thread does not hold the GIL")
+    @Test("Python.attach works from another pthread while this thread does not hold the GIL")
     func gilFromOtherThread() {
         try? PythonRuntime.initialize()
         let result = Mutex<String?>(nil)
         let finished = onPthread {
-            let text = PythonRuntime.withGIL { eval("sum(range(10))") }
+            let text = Python.attach { _ in eval("sum(range(10))") }
             result.withLock { $0 = text }
         }
         #expect(finished, "the other thread could not take the GIL")

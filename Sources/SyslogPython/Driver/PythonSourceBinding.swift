@@ -64,8 +64,7 @@ final class PythonSourceBinding: @unchecked Sendable {
                 return
             }
         }
-        let releasingGIL: (() -> Void) -> Void = { sleep in gil.detach(sleep) }
-        poster.post(msg, waiting: releasingGIL)
+        poster.post(msg, waiting: { sleep in gil.detach(sleep) })
         if autoClose { poster.closeBatch() }
         guard poster.window.available <= 0 else { return }
         if nonBlocking {
@@ -81,7 +80,7 @@ final class PythonSourceBinding: @unchecked Sendable {
         } else if !poster.isStopping {
             // Blocking mode: the post that exhausted the window returns only once there is room
             // again, or exit was requested (spec §4.3). Taking and returning a slot waits for it.
-            poster.window.take(beforeSleep: { poster.closeBatch() }, waiting: releasingGIL)
+            poster.window.take(beforeSleep: { poster.closeBatch() }, waiting: { sleep in gil.detach(sleep) })
             poster.window.acknowledge(1)
         }
     }

@@ -8,7 +8,7 @@ public enum FileDrivers {
     public static let defaultFileTemplate = "${DATE} ${HOST} ${MSGHDR}${MSG}\n"
 
     public static func register(in registry: DriverRegistry) {
-        registry.registerDestination("file") { (reader, ctx) throws(ConfigError) in
+        registry.registerDestination("file", accepting: acceptedWriterOptions) { (reader, ctx) throws(ConfigError) in
             let (path, range) = try reader.requiredPositional("a file name")
             let pathTemplate = try ctx.templates.compile(path, at: range, options: ctx.globals.templateOptions,
                                                          allowNamed: false)
@@ -17,13 +17,19 @@ public enum FileDrivers {
             return DestinationSpec(driverName: "file", persistName: persist, fifoSize: ctx.globals.logFifoSize,
                                    timeReopen: settings.timeReopen) { FileWriter(settings) }
         }
-        registry.registerDestination("stdout") { (reader, ctx) throws(ConfigError) in
+        registry.registerDestination("stdout", accepting: acceptedWriterOptions) { (reader, ctx) throws(ConfigError) in
             let settings = try writerSettings(reader, ctx, driverName: "stdout", pathTemplate: nil, fd: 1)
             return DestinationSpec(driverName: "stdout", persistName: "stdout()", fifoSize: ctx.globals.logFifoSize,
                                    timeReopen: settings.timeReopen) { FileWriter(settings) }
         }
         StdinSource.register(in: registry)
     }
+
+    /// Accepted for compatibility and ignored (buffering is per batch here).
+    static let acceptedWriterOptions = ["flush-lines", "flush-timeout", "fsync", "owner", "group", "dir-owner",
+                                        "dir-group", "overwrite-if-older", "suppress", "mark-mode", "mark-freq",
+                                        "local-time-zone", "pad-size", "throttle", "disk-buffer", "keep-timestamp",
+                                        "frac-digits-recvd"]
 
     static func writerSettings(_ reader: OptionReader, _ ctx: BuildContext, driverName: String,
                                pathTemplate: Template?, fd: Int32?) throws(ConfigError) -> FileWriter.Settings {
@@ -32,12 +38,6 @@ public enum FileDrivers {
         let dirPerm = try reader.int("dir-perm") ?? ctx.globals.dirPerm
         let perm = try reader.int("perm") ?? ctx.globals.perm
         let timeReap = try reader.double("time-reap") ?? 60
-        // Accepted for compatibility; buffering is per batch here.
-        for name in ["flush-lines", "flush-timeout", "fsync", "owner", "group", "dir-owner", "dir-group",
-                     "overwrite-if-older", "suppress", "mark-mode", "mark-freq", "local-time-zone",
-                     "pad-size", "throttle", "disk-buffer", "keep-timestamp", "frac-digits-recvd"] {
-            _ = reader.take(name)
-        }
         return FileWriter.Settings(statementName: ctx.statementName, driverName: driverName,
                                    pathTemplate: pathTemplate, template: template, createDirs: createDirs,
                                    dirPerm: dirPerm, perm: perm, timeReap: timeReap,

@@ -90,14 +90,8 @@ public final class StdinSource: ThreadedSourceBody, @unchecked Sendable {
     /// syslog-ng's does (the in-process test harness reads a pipe and stops by itself).
     public static func register(in registry: DriverRegistry, fd: Int32, exitOnEOF: Bool) {
         registry.registerSource("stdin") { (reader, ctx) throws(ConfigError) in
-            var parse = true
-            if let f = reader.node.options.first(where: { $0.name == "flags" }) {
-                let flags = try OptionReader.strings(f, errors: ctx.errors)
-                parse = !flags.contains("no-parse")
-            }
-            let size = reader.node.options.first(where: { $0.name == "log-msg-size" })
-            let maxSize = try size.map { o throws(ConfigError) in try OptionReader.int(o, errors: ctx.errors) }
-                ?? ctx.globals.logMsgSize
+            let parse = !ctx.sourceOptions.flags.contains("no-parse")
+            let maxSize = ctx.sourceOptions.logMsgSize ?? ctx.globals.logMsgSize
             return ThreadedSource(StdinSource(fd: fd, parse: parse, maxSize: maxSize, exitOnEOF: exitOnEOF))
         }
     }

@@ -102,14 +102,16 @@ extension ConfigBuilder {
         -> [(driver: any SourceDriver, options: SourceOptions)] {
         var built: [(driver: any SourceDriver, options: SourceOptions)] = []
         for (i, node) in drivers.enumerated() {
-            let ctx = context(name, i)
+            var ctx = context(name, i)
             guard let factory = registry.sources[node.name] else {
                 let known = registry.sources.keys.sorted().joined(separator: ", ")
                 throw errors.error("Unknown source driver '\(node.rawName)'; known drivers: \(known)", at: node.range)
             }
             let reader = OptionReader(node, kind: "source", errors: errors)
-            let driver = try factory(reader, ctx)
             let options = try readSourceOptions(reader)
+            ctx.sourceOptions = options
+            let driver = try factory(reader, ctx)
+            for accepted in registry.acceptedOptions["source:" + node.name] ?? [] { _ = reader.takeAll(accepted) }
             try reader.finish(allowPositional: 0)
             built.append((driver, options))
         }
@@ -148,7 +150,10 @@ extension ConfigBuilder {
             }
         }
         o.logMsgSize = try reader.int("log-msg-size")
-        o.flags = try reader.strings("flags") ?? []
+        if let f = reader.take("flags") {
+            o.flags = try OptionReader.strings(f, errors: errors).map { String($0.map { $0 == "_" ? "-" : $0 }) }
+            o.flagsRange = f.range
+        }
         for accepted in ["keep-timestamp", "use-dns", "use-fqdn", "dns-cache", "normalize-hostnames",
                          "time-zone", "encoding", "format", "log-fetch-limit", "log-prefix", "pad-size",
                          "optional", "follow-freq", "hook-commands", "internal", "persist-name"] {
@@ -184,6 +189,7 @@ extension ConfigBuilder {
             }
             let reader = OptionReader(node, kind: "destination", errors: errors)
             var spec = try factory(reader, ctx)
+            for accepted in registry.acceptedOptions["destination:" + node.name] ?? [] { _ = reader.takeAll(accepted) }
             spec.stallTimeout = globals.stallTimeout
             if let o = reader.take("stall-timeout") { spec.stallTimeout = try ConfigBuilder.stallTimeout(o, errors: errors) }
             if let p = try reader.string("persist-name") { spec.persistName = p }

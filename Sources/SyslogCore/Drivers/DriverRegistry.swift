@@ -14,6 +14,9 @@ public struct BuildContext {
     public let driverID: String
     /// State of this one build that registrations share (e.g. the Python main module).
     public let state: BuildState
+    /// For a source driver: the options every source takes, read before the driver's own
+    /// (`flags()` among them: drivers use `sourceOptions.flags`, nobody parses it again).
+    public var sourceOptions = SourceOptions()
 }
 
 /// Per-build storage for registrations: each plugin keeps one object of its own type here
@@ -59,11 +62,19 @@ public final class DriverRegistry {
 
     public init() {}
 
-    public func registerSource(_ name: String, _ factory: @escaping SourceFactory) {
+    /// Options a driver accepts for compatibility and ignores, by `kind:name`
+    /// (e.g. `source:python`); the builder takes them after the driver's factory ran.
+    public private(set) var acceptedOptions: [String: [String]] = [:]
+
+    /// Registers a source driver; `accepting` lists options it accepts and ignores.
+    public func registerSource(_ name: String, accepting: [String] = [], _ factory: @escaping SourceFactory) {
         sources[name] = factory
+        if !accepting.isEmpty { acceptedOptions["source:" + name] = accepting }
     }
 
-    public func registerDestination(_ name: String, _ factory: @escaping DestinationFactory) {
+    /// Registers a destination driver; `accepting` lists options it accepts and ignores.
+    public func registerDestination(_ name: String, accepting: [String] = [], _ factory: @escaping DestinationFactory) {
         destinations[name] = factory
+        if !accepting.isEmpty { acceptedOptions["destination:" + name] = accepting }
     }
 }

@@ -1,3 +1,4 @@
+import SyslogConfig
 import SyslogMessage
 
 /// A running source driver (`internal()`, `stdin()`, `example-msg-generator()`, later `python()`).
@@ -58,6 +59,9 @@ public struct SourceOptions: Sendable {
     public var defaultFacility: Int? = nil
     public var defaultSeverity: Int? = nil
     public var logMsgSize: Int? = nil
+    /// `flags()`, `_` folded to `-`, read once for every source driver.
     public var flags: [String] = []
+    /// Where `flags()` is written (for a driver's error about one of them).
+    public var flagsRange: SourceRange? = nil
     public init() {}
 }

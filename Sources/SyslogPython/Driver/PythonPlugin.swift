@@ -58,7 +58,8 @@ public enum PythonPlugin {
                 throw errors.error("Error processing global python block", at: range)
             }
         }
-        registry.registerSource("python") { (reader, ctx) throws(ConfigError) in
+        registry.registerSource("python", accepting: ["use-syslogng-pid", "read-old-records", "sdata-prefix",
+                                                      "long-hostnames"]) { (reader, ctx) throws(ConfigError) in
             try PythonSourceDriver.make(reader, ctx)
         }
     }

@@ -57,15 +57,9 @@ final class PythonSourceDriver: ThreadedSourceBody, @unchecked Sendable {
             loaders += imports
         }
         let persist = try reader.string("persist-name")
-        var flagNames: [String] = []
-        if let f = reader.node.options.first(where: { $0.name == "flags" }) {
-            flagNames = try OptionReader.strings(f, errors: ctx.errors).map { $0.replacingOccurrencesOfUnderscore }
-            for name in flagNames where !PythonSourceFlags.known.contains(name) {
-                throw ctx.errors.error("Unknown flag \"\(name)\"", at: f.range)
-            }
-        }
-        for accepted in ["use-syslogng-pid", "read-old-records", "sdata-prefix", "long-hostnames", "internal"] {
-            _ = reader.take(accepted)
+        let flagNames = ctx.sourceOptions.flags
+        for name in flagNames where !PythonSourceFlags.known.contains(name) {
+            throw ctx.errors.error("Unknown flag \"\(name)\"", at: ctx.sourceOptions.flagsRange ?? reader.node.range)
         }
         let policy = try SourceRunPolicy.read(reader, errors: ctx.errors)
         let body = PythonSourceDriver(className: cls, options: opts, loaders: loaders, persistName: persist,
@@ -326,9 +320,6 @@ final class PythonSourceDriver: ThreadedSourceBody, @unchecked Sendable {
     }
 }
 
-extension String {
-    var replacingOccurrencesOfUnderscore: String { String(map { $0 == "_" ? "-" : $0 }) }
-}
 
 /// The `self.parse_options` capsule: a strong reference to the source's binding, released by
 /// the capsule's destructor, so a plugin that keeps it past a reload still parses with the

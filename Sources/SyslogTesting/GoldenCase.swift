@@ -30,9 +30,9 @@ public struct GoldenCase: Sendable {
     }
 
     public init?(directory: String) {
-        guard let conf = GoldenCase.read(directory + "/syslog.conf"),
-              let input = GoldenCase.read(directory + "/input"),
-              let expected = GoldenCase.read(directory + "/expected") else { return nil }
+        guard let conf = TestFiles.read(directory + "/syslog.conf"),
+              let input = TestFiles.read(directory + "/input"),
+              let expected = TestFiles.read(directory + "/expected") else { return nil }
         self.name = String(directory.split(separator: "/").last ?? "")
         self.directory = directory
         self.config = String(decoding: conf, as: UTF8.self)
@@ -49,7 +49,7 @@ public struct GoldenCase: Sendable {
     /// `input`; returns the output once the source reached end of input and the destinations
     /// drained.
     public func runInProcess() throws -> [UInt8] {
-        let dir = GoldenCase.tempDir()
+        let dir = TestFiles.tempDir()
         let out = dir + "/out"
         var fds: [Int32] = [-1, -1]
         guard pipe(&fds) == 0 else { throw GoldenError("pipe: \(errno)") }
@@ -80,17 +80,17 @@ public struct GoldenCase: Sendable {
         }
         pipeline.stopSources()
         pipeline.stopDestinations(drain: true)
-        return GoldenCase.read(out) ?? []
+        return TestFiles.read(out) ?? []
     }
 
     /// Runs `binary` on the configuration in the foreground with `input` on its stdin (it stops
     /// at end of input, as syslog-ng does); returns the output.
     public func runBinary(_ binary: String) throws -> [UInt8] {
-        let dir = GoldenCase.tempDir()
+        let dir = TestFiles.tempDir()
         let out = dir + "/out"
         let conf = dir + "/syslog.conf"
-        GoldenCase.write(conf, Array(config(writingTo: out).utf8))
-        GoldenCase.write(dir + "/input", input)
+        TestFiles.write(conf, Array(config(writingTo: out).utf8))
+        TestFiles.write(dir + "/input", input)
         let args = [binary, "-F", "-f", conf, "-R", dir + "/persist", "-p", dir + "/pid", "-c", dir + "/ctl"]
         var fa = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&fa)
@@ -112,21 +112,31 @@ public struct GoldenCase: Sendable {
             sleepSeconds(0.01)
         }
         guard (status & 0x7f) == 0 && (status >> 8) & 0xff == 0 else {
-            let err = GoldenCase.read(dir + "/stderr").map { String(decoding: $0, as: UTF8.self) } ?? ""
+            let err = TestFiles.read(dir + "/stderr").map { String(decoding: $0, as: UTF8.self) } ?? ""
             throw GoldenError("\(name): exit status \(status): \(err)")
         }
-        return GoldenCase.read(out) ?? []
+        return TestFiles.read(out) ?? []
     }
+}
 
-    static func tempDir() -> String {
-        var template = Array("/tmp/syslog-swift-golden-XXXXXX".utf8CString)
+public struct GoldenError: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ d: String) { description = d }
+}
+
+/// File helpers for tests: read, write, a temporary directory.
+public enum TestFiles {
+    /// A fresh temporary directory.
+    public static func tempDir() -> String {
+        var template = Array("/tmp/syslog-swift-test-XXXXXX".utf8CString)
         return template.withUnsafeMutableBufferPointer { buf in
             guard let base = buf.baseAddress, let p = mkdtemp(base) else { return "/tmp" }
             return String(cString: p)
         }
     }
 
-    static func read(_ path: String) -> [UInt8]? {
+    /// The bytes of a file, nil when it cannot be opened.
+    public static func read(_ path: String) -> [UInt8]? {
         let fd = open(path, O_RDONLY)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
@@ -140,15 +150,11 @@ public struct GoldenCase: Sendable {
         return out
     }
 
-    static func write(_ path: String, _ bytes: [UInt8]) {
+    /// Writes (creates or truncates) a file.
+    public static func write(_ path: String, _ bytes: [UInt8]) {
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         guard fd >= 0 else { return }
         defer { close(fd) }
         bytes.withUnsafeBytes { _ = Glibc.write(fd, $0.baseAddress, $0.count) }
     }
-}
-
-public struct GoldenError: Error, CustomStringConvertible {
-    public let description: String
-    public init(_ d: String) { description = d }
 }

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import SyslogTesting
 
 /// Runs the real `syslog-swift` binary for end-to-end tests.
 final class DaemonProcess {
@@ -39,7 +40,8 @@ final class DaemonProcess {
             defer { closedir(d) }
             while let e = readdir(d) {
                 let name = withUnsafeBytes(of: e.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-                if name.hasPrefix(".") { continue }
+                // SyslogTesting (the harness) is not part of the binary.
+                if name.hasPrefix(".") || name == "SyslogTesting" { continue }
                 let path = dir + "/" + name
                 var s = stat()
                 guard stat(path, &s) == 0 else { continue }
@@ -189,40 +191,16 @@ func waitUntil(timeout: Double = 20, _ condition: () -> Bool) -> Bool {
 }
 
 /// A fresh temporary directory.
-func makeTempDir() -> String {
-    var template = Array("/tmp/syslog-swift-test-XXXXXX".utf8CString)
-    return template.withUnsafeMutableBufferPointer { buf in
-        guard let base = buf.baseAddress, let p = mkdtemp(base) else { return "/tmp" }
-        return String(cString: p)
-    }
-}
+func makeTempDir() -> String { TestFiles.tempDir() }
 
 func readText(_ path: String) -> String? {
     readBytes(path).map { String(decoding: $0, as: UTF8.self) }
 }
 
 /// The bytes of a file, nil when it cannot be opened.
-func readBytes(_ path: String) -> [UInt8]? {
-    let fd = open(path, O_RDONLY)
-    guard fd >= 0 else { return nil }
-    defer { close(fd) }
-    var out: [UInt8] = []
-    var buf = [UInt8](repeating: 0, count: 65536)
-    while true {
-        let n = buf.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-        if n <= 0 { break }
-        out.append(contentsOf: buf[0..<n])
-    }
-    return out
-}
+func readBytes(_ path: String) -> [UInt8]? { TestFiles.read(path) }
 
-func writeText(_ path: String, _ text: String) {
-    let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-    guard fd >= 0 else { return }
-    var t = text
-    t.withUTF8 { _ = write(fd, $0.baseAddress, $0.count) }
-    close(fd)
-}
+func writeText(_ path: String, _ text: String) { TestFiles.write(path, Array(text.utf8)) }
 
 /// Lines of a file (without the trailing empty one).
 func lines(_ path: String) -> [String] {

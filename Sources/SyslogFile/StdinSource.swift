@@ -92,7 +92,8 @@ public final class StdinSource: ThreadedSourceBody, @unchecked Sendable {
         registry.registerSource("stdin") { (reader, ctx) throws(ConfigError) in
             let parse = !ctx.sourceOptions.flags.contains("no-parse")
             let maxSize = ctx.sourceOptions.logMsgSize ?? ctx.globals.logMsgSize
-            return ThreadedSource(StdinSource(fd: fd, parse: parse, maxSize: maxSize, exitOnEOF: exitOnEOF))
+            return ThreadedSource(StdinSource(fd: fd, parse: parse, maxSize: maxSize, exitOnEOF: exitOnEOF),
+                                  policy: SourceRunPolicy(globals: ctx.globals))
         }
     }
 }

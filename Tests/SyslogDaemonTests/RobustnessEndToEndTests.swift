@@ -183,6 +183,31 @@ import Glibc
         #expect(s.values("init").count == 2 && s.values("deinit").isEmpty)
     }
 
+    @Test("a destination blocked in its output (a FIFO nobody opens): SIGHUP and SIGTERM go on after stop-timeout")
+    func blockedDestinationDoesNotHangStop() throws {
+        let s = Scratch()
+        let fifo = s.dir + "/fifo"
+        #expect(mkfifo(fifo, 0o644) == 0)
+        s.write("""
+            options { stop-timeout(1); };
+            source s { example-msg-generator(num(10) freq(0) template("m")); };
+            destination d { file("\(fifo)" template("$MSG\\n")); };
+            log { source(s); destination(d); };
+            """)
+        let d = try s.start()
+        #expect(waitUntil { s.stderr.contains("starting up") })
+        usleep(200_000)
+        var started = now()
+        d.signal(SIGHUP)
+        #expect(waitUntil(timeout: 15) { s.stderr.contains("Configuration reload finished") }, "stderr: \(s.stderr)")
+        #expect(now() - started < 8)
+        #expect(s.stderr.contains("Destination did not stop in time, abandoning its thread; driver='d', queued='"), "stderr: \(s.stderr)")
+        started = now()
+        #expect(d.stop(timeout: 15) == 0, "stderr: \(s.stderr)")
+        #expect(now() - started < 8)
+        #expect(s.stderr.components("Destination did not stop in time") == 2)
+    }
+
     // MARK: restart-on-failure
 
     @Test("restart-on-failure(yes): run() is restarted with an exponential backoff, each restart logged")

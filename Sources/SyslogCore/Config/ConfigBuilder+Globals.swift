@@ -23,6 +23,7 @@ extension ConfigBuilder {
             case "log-msg-size": globals.logMsgSize = try positiveInt(o)
             case "time-reopen": globals.timeReopen = try OptionReader.double(o, errors: errors)
             case "stall-timeout": globals.stallTimeout = try ConfigBuilder.stallTimeout(o, errors: errors)
+            case "stop-timeout": globals.stopTimeout = try ConfigBuilder.stallTimeout(o, errors: errors)
             case "flush-lines": globals.flushLines = try OptionReader.int(o, errors: errors)
             case "ts-format":
                 let f = try OptionReader.string(o, errors: errors)
@@ -61,7 +62,7 @@ extension ConfigBuilder {
 
     static func stallTimeout(_ o: OptionNode, errors: ConfigErrorFactory) throws(ConfigError) -> Double {
         let v = try OptionReader.double(o, errors: errors)
-        if v < 0 { throw errors.error("stall-timeout() must not be negative", at: o.range) }
+        if v < 0 { throw errors.error("\(o.rawName)() must not be negative", at: o.range) }
         return v
     }
 

@@ -191,6 +191,7 @@ extension ConfigBuilder {
             var spec = try factory(reader, ctx)
             for accepted in registry.acceptedOptions["destination:" + node.name] ?? [] { _ = reader.takeAll(accepted) }
             spec.stallTimeout = globals.stallTimeout
+            spec.stopTimeout = globals.stopTimeout
             if let o = reader.take("stall-timeout") { spec.stallTimeout = try ConfigBuilder.stallTimeout(o, errors: errors) }
             if let p = try reader.string("persist-name") { spec.persistName = p }
             if let f = try reader.int("log-fifo-size") { spec.fifoSize = f }

@@ -14,6 +14,9 @@ public struct GlobalOptions: Sendable {
     /// `stall-timeout()`: how long a destination may write nothing before sources without flow
     /// control stop waiting for it and its full queue drops (syslog-ng drops at once).
     public var stallTimeout = 1.0
+    /// `stop-timeout()`: seconds a source's thread may take to stop, and a destination's worker
+    /// may go without progress while it stops, before it is abandoned (logged).
+    public var stopTimeout = 10.0
     public var flushLines = 100
     public var tsFormat: TimestampFormat = .rfc3164
     public var fracDigits = 0

@@ -32,6 +32,8 @@ public struct DestinationSpec: Sendable {
     /// Seconds without progress after which sources stop waiting for this destination and
     /// its full queue drops (`stall-timeout()`; sources without flow control wait meanwhile).
     public var stallTimeout: Double = GlobalOptions().stallTimeout
+    /// Seconds without progress after a stop before the worker is abandoned (`stop-timeout()`).
+    public var stopTimeout: Double = GlobalOptions().stopTimeout
     /// Makes the writer; called on the destination's worker thread.
     public var makeWriter: @Sendable () -> any DestinationWriter
 

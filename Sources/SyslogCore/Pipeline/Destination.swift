@@ -32,12 +32,27 @@ public final class Destination: @unchecked Sendable {
 
     /// Stops the worker. With `drain`, it first writes what is queued (unless the writer is
     /// failing); without, unwritten messages stay in the queue for the next configuration.
+    /// A worker that makes no progress for `stop-timeout` seconds (an output that blocks, such as
+    /// a FIFO nobody reads) is abandoned, logged, so shutdown and reload never hang on it.
     public func stop(drain: Bool) {
         drainOnStop.store(drain, ordering: .relaxed)
         stopRequested.store(true, ordering: .sequentiallyConsistent)
         queue.wake()
-        thread?.join()
+        guard let t = thread else { return }
         thread = nil
+        let started = monotonicNanoseconds()
+        let limit = Int64(spec.stopTimeout * 1e9)
+        let stopped = t.join(giveUp: { [queue] in
+            let now = monotonicNanoseconds()
+            return now - started > limit && queue.idleNanoseconds(now: now) > limit
+        })
+        if !stopped {
+            InternalLog.shared.error("Destination did not stop in time, abandoning its thread",
+                                     [("driver", statementName), ("queued", String(queue.count)),
+                                      ("waited", ThreadedSource.seconds(Double(monotonicNanoseconds() - started) / 1e9))])
+            t.detach()
+            AbandonedSources.keep([self])
+        }
     }
 
     private func run() {

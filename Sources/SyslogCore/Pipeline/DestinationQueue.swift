@@ -68,6 +68,11 @@ public final class DestinationQueue: @unchecked Sendable {
         }
     }
 
+    /// Nanoseconds since the worker last showed progress.
+    public func idleNanoseconds(now: Int64) -> Int64 {
+        now - lastProgress.load(ordering: .relaxed)
+    }
+
     /// True when the worker has shown no progress for `stall-timeout()`: it is stuck (an output
     /// that takes nothing, a writer retrying after errors), not merely slow.
     public func isStalled(now: Int64) -> Bool {

@@ -87,7 +87,8 @@ public final class ExampleMsgGenerator: ThreadedSourceBody, @unchecked Sendable 
                     values.append((NameRegistry.shared.handle(for: key), t))
                 }
             }
-            return ThreadedSource(ExampleMsgGenerator(count: num, interval: freq, template: template, values: values))
+            return ThreadedSource(ExampleMsgGenerator(count: num, interval: freq, template: template, values: values),
+                                  policy: SourceRunPolicy(globals: ctx.globals))
         }
     }
 }

@@ -47,6 +47,6 @@ public final class InternalSource: ThreadedSourceBody, InternalSink, @unchecked 
 
     /// Registers `internal()`.
     public static func register(in registry: DriverRegistry) {
-        registry.registerSource("internal") { _, _ in ThreadedSource(InternalSource()) }
+        registry.registerSource("internal") { _, ctx in ThreadedSource(InternalSource(), policy: SourceRunPolicy(globals: ctx.globals)) }
     }
 }

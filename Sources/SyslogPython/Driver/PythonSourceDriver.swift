@@ -61,7 +61,7 @@ final class PythonSourceDriver: ThreadedSourceBody, @unchecked Sendable {
         for name in flagNames where !PythonSourceFlags.known.contains(name) {
             throw ctx.errors.error("Unknown flag \"\(name)\"", at: ctx.sourceOptions.flagsRange ?? reader.node.range)
         }
-        let policy = try SourceRunPolicy.read(reader, errors: ctx.errors)
+        let policy = try SourceRunPolicy.read(reader, ctx)
         let body = PythonSourceDriver(className: cls, options: opts, loaders: loaders, persistName: persist,
                                       flags: PythonSourceFlags(flagNames), statementName: ctx.statementName,
                                       driverID: ctx.driverID, mainModule: PythonPlugin.state(ctx).main)

@@ -15,6 +15,11 @@ public struct SourceRunPolicy: Sendable, Equatable {
     public var restartDelayMax: Double = 60
 
     public init() {}
+
+    /// The defaults of a configuration: `stop-timeout()` from the global options.
+    public init(globals: GlobalOptions) {
+        stopTimeout = globals.stopTimeout
+    }
 }
 
 /// The lifecycle of a threaded source as a pure state machine: events go in (with the time they
@@ -198,8 +203,9 @@ public struct SourceLifecycle: Sendable {
 extension SourceRunPolicy {
     /// Reads `stop-timeout()`, `restart-on-failure()`, `restart-delay()` and
     /// `restart-delay-max()` from a threaded source's options.
-    public static func read(_ reader: OptionReader, errors: ConfigErrorFactory) throws(ConfigError) -> SourceRunPolicy {
-        var p = SourceRunPolicy()
+    public static func read(_ reader: OptionReader, _ ctx: BuildContext) throws(ConfigError) -> SourceRunPolicy {
+        let errors = ctx.errors
+        var p = SourceRunPolicy(globals: ctx.globals)
         func nonNegative(_ name: String) throws(ConfigError) -> Double? {
             guard let o = reader.take(name) else { return nil }
             let v = try OptionReader.double(o, errors: errors)

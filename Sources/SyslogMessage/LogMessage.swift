@@ -160,9 +160,11 @@ public final class LogMessage: @unchecked Sendable {
         let n = inlineCount
         guard spilledEntries == nil, present & bits == 0, n + 3 <= LogMessage.inlineCapacity else { return false }
         withInlineEntries { p in
-            p[n] = Entry(handle: .hostFrom, value: host)
-            p[n + 1] = Entry(handle: .host, value: host)
-            p[n + 2] = Entry(handle: .source, value: source)
+            // Slots past `inlineCount` hold `.unused` (no references): initialized over, not
+            // assigned, so there is no old value to destroy.
+            (p + n).initialize(to: Entry(handle: .hostFrom, value: host))
+            (p + n + 1).initialize(to: Entry(handle: .host, value: host))
+            (p + n + 2).initialize(to: Entry(handle: .source, value: source))
         }
         inlineCount = n + 3
         present |= bits

@@ -24,9 +24,11 @@ public final class SourcePoster: @unchecked Sendable {
     /// When no path of this source filters: the producers each message goes to, and whether
     /// that path is flow-controlled. nil: route through the log paths per message.
     /// (Unmanaged: `producers` keeps them alive; no reference counting per message.)
-    private let direct: ContiguousArray<(producer: Unmanaged<QueueProducer>, flowControl: Bool)>?
+    /// (A buffer of its own, freed in deinit: iterating an array property would retain and
+    /// release the array's storage on every message.)
+    private let direct: UnsafeBufferPointer<(producer: Unmanaged<QueueProducer>, flowControl: Bool)>?
     /// The destination queues, to wake at the end of a batch (kept alive by `producers`).
-    private let queues: ContiguousArray<Unmanaged<DestinationQueue>>
+    private let queues: UnsafeBufferPointer<Unmanaged<DestinationQueue>>
     /// `$HOST_FROM` of local messages, the local host name.
     private let localHost: LogValue
     private let localHostText: String
@@ -69,14 +71,26 @@ public final class SourcePoster: @unchecked Sendable {
         let producers = pipeline.destinations.map { $0.queue.makeProducer(minimumCapacity: window) }
         self.producers = producers
         self.direct = pipeline.directTargets(sourceIndex: sourceIndex).map { targets in
-            ContiguousArray(targets.map { (Unmanaged.passUnretained(producers[$0.destination]), $0.flowControl) })
+            SourcePoster.buffer(targets.map { (Unmanaged.passUnretained(producers[$0.destination]), $0.flowControl) })
         }
-        self.queues = ContiguousArray(producers.map { Unmanaged.passUnretained($0.queue) })
+        self.queues = SourcePoster.buffer(producers.map { Unmanaged.passUnretained($0.queue) })
         self.localHostText = pipeline.globals.localHostname
         self.localHost = .string(localHostText)
         self.sourceValue = .string(sourceName)
         self.hasTagsOrOverrides = !options.tags.isEmpty || options.hostOverride != nil
             || options.programOverride != nil
+    }
+
+    deinit {
+        direct?.deallocate()
+        queues.deallocate()
+    }
+
+    /// A copy of `items` in memory of its own (freed by deinit).
+    private static func buffer<T>(_ items: [T]) -> UnsafeBufferPointer<T> {
+        let p = UnsafeMutableBufferPointer<T>.allocate(capacity: max(1, items.count))
+        _ = p.initialize(from: items)
+        return UnsafeBufferPointer(start: p.baseAddress, count: items.count)
     }
 
     /// True once the pipeline asked sources to stop.

@@ -86,14 +86,26 @@ public final class StdinSource: ThreadedSourceBody, @unchecked Sendable {
         register(in: registry, fd: 0, exitOnEOF: true)
     }
 
+    /// `stdin()` as configured.
+    struct Config: SourceDriverConfig {
+        let fd: Int32
+        let parse: Bool
+        let maxSize: Int
+        let exitOnEOF: Bool
+        let policy: SourceRunPolicy
+
+        func build(_ ctx: BuildContext) -> any SourceDriver {
+            ThreadedSource(StdinSource(fd: fd, parse: parse, maxSize: maxSize, exitOnEOF: exitOnEOF), policy: policy)
+        }
+    }
+
     /// Registers `stdin()` reading `fd`; with `exitOnEOF` the daemon stops at end of input, as
     /// syslog-ng's does (the in-process test harness reads a pipe and stops by itself).
     public static func register(in registry: DriverRegistry, fd: Int32, exitOnEOF: Bool) {
         registry.registerSource("stdin") { (reader, ctx) throws(ConfigError) in
-            let parse = !ctx.sourceOptions.flags.contains("no-parse")
-            let maxSize = ctx.sourceOptions.logMsgSize ?? ctx.globals.logMsgSize
-            return ThreadedSource(StdinSource(fd: fd, parse: parse, maxSize: maxSize, exitOnEOF: exitOnEOF),
-                                  policy: SourceRunPolicy(globals: ctx.globals))
+            Config(fd: fd, parse: !ctx.sourceOptions.flags.contains("no-parse"),
+                   maxSize: ctx.sourceOptions.logMsgSize ?? ctx.globals.logMsgSize, exitOnEOF: exitOnEOF,
+                   policy: SourceRunPolicy(globals: ctx.globals))
         }
     }
 }

@@ -1,5 +1,6 @@
 import Testing
 @testable import SyslogCore
+import SyslogConfig
 
 /// The threaded-source lifecycle as a pure state machine, driven with made-up times.
 @Suite struct SourceLifecycleTests {
@@ -161,5 +162,30 @@ import Testing
         #expect(body.exits == 1 && body.abandons == 0 && body.deinits == 1)
         #expect(runner.state == .deinitialized)
         pipeline.stopDestinations(drain: true)
+    }
+}
+
+/// The driver contract's two steps: a source statement is read into configuration values
+/// (checked) and only built into runtime drivers when a log path uses it.
+@Suite struct SourceDriverConfigTests {
+    @Test func unreferencedSourcesAreCheckedButNotBuilt() throws {
+        let h = Harness()
+        let p = try h.build("""
+            source s1 { test-src(); };
+            source s_unused { test-src(); };
+            destination d { collect(); };
+            log { source(s1); destination(d); };
+            """)
+        #expect(h.source("s1") != nil)
+        #expect(h.source("s_unused") == nil)
+        #expect(p.sources.map { $0.name } == ["s1"])
+        #expect(throws: ConfigError.self) {
+            _ = try h.build("""
+                source s1 { test-src(); };
+                source s_unused { test-src(bogus(1)); };
+                destination d { collect(); };
+                log { source(s1); destination(d); };
+                """)
+        }
     }
 }

@@ -135,6 +135,12 @@ final class TestSource: SourceDriver, @unchecked Sendable {
     }
 }
 
+/// `test-src()` as configured: makes its ``TestSource`` when built.
+struct TestSourceConfig: SourceDriverConfig {
+    let make: @Sendable (BuildContext) -> TestSource
+    func build(_ ctx: BuildContext) -> any SourceDriver { make(ctx) }
+}
+
 /// Builds pipelines from config text with `test-src()`, `collect()` and `blocking()` drivers.
 final class Harness {
     let collector = Collector()
@@ -149,11 +155,13 @@ final class Harness {
     /// runs instead (see ``TestSource``).
     init(messages: [String: [LogMessage]] = [:], scripts: [String: TestSource.Script] = [:]) {
         let built = self.built
-        registry.registerSource("test-src") { (_, ctx) throws(ConfigError) in
-            let s = scripts[ctx.statementName].map { TestSource(script: $0) }
-                ?? TestSource(messages: messages[ctx.statementName] ?? [])
-            built.sources.withLock { $0[ctx.statementName] = s }
-            return s
+        registry.registerSource("test-src") { (_, _) throws(ConfigError) in
+            TestSourceConfig { ctx in
+                let s = scripts[ctx.statementName].map { TestSource(script: $0) }
+                    ?? TestSource(messages: messages[ctx.statementName] ?? [])
+                built.sources.withLock { $0[ctx.statementName] = s }
+                return s
+            }
         }
         let collector = self.collector
         let gate = self.gate

@@ -100,7 +100,13 @@ extension ConfigBuilder {
     /// Creates (but does not start) the drivers of a source statement.
     func makeSourceDrivers(_ name: String, _ drivers: [OptionNode]) throws(ConfigError)
         -> [(driver: any SourceDriver, options: SourceOptions)] {
-        var built: [(driver: any SourceDriver, options: SourceOptions)] = []
+        try readSourceDrivers(name, drivers).map { (config, ctx) in (config.build(ctx), ctx.sourceOptions) }
+    }
+
+    /// Reads and checks the drivers of a source statement into their configuration values.
+    func readSourceDrivers(_ name: String, _ drivers: [OptionNode]) throws(ConfigError)
+        -> [(config: any SourceDriverConfig, context: BuildContext)] {
+        var read: [(config: any SourceDriverConfig, context: BuildContext)] = []
         for (i, node) in drivers.enumerated() {
             var ctx = context(name, i)
             guard let factory = registry.sources[node.name] else {
@@ -110,12 +116,12 @@ extension ConfigBuilder {
             let reader = OptionReader(node, kind: "source", errors: errors)
             let options = try readSourceOptions(reader)
             ctx.sourceOptions = options
-            let driver = try factory(reader, ctx)
+            let config = try factory(reader, ctx)
             for accepted in registry.acceptedOptions["source:" + node.name] ?? [] { _ = reader.takeAll(accepted) }
             try reader.finish(allowPositional: 0)
-            built.append((driver, options))
+            read.append((config, ctx))
         }
-        return built
+        return read
     }
 
     /// The build context of driver `index` of statement `name`.
@@ -208,7 +214,7 @@ extension ConfigBuilder {
         for st in config.statements {
             switch st {
             case .source(let name, let drivers, _) where sourceIndexByName[name] == nil:
-                _ = try makeSourceDrivers(name, drivers)
+                _ = try readSourceDrivers(name, drivers)
             case .destination(let name, let drivers, _) where destinationIndicesByName[name] == nil:
                 _ = try makeDestinationSpecs(name, drivers)
             default:

@@ -35,8 +35,8 @@ public final class BuildState {
     }
 }
 
-/// Makes a source driver from its config node.
-public typealias SourceFactory = (OptionReader, BuildContext) throws(ConfigError) -> any SourceDriver
+/// Reads a source driver's option block into its configuration value.
+public typealias SourceFactory = (OptionReader, BuildContext) throws(ConfigError) -> any SourceDriverConfig
 /// Makes a destination spec from its config node.
 public typealias DestinationFactory = (OptionReader, BuildContext) throws(ConfigError) -> DestinationSpec
 

@@ -1,6 +1,16 @@
 import SyslogConfig
 import SyslogMessage
 
+/// A source driver as the configuration wrote it: a value read (and checked) from its option
+/// block by the driver's factory, with nothing started and nothing made in Python yet. `build`
+/// turns it into the runtime driver of one configuration generation; statements no log path uses
+/// are checked this way without being built. (Destinations follow the same split:
+/// ``DestinationSpec`` is the value, its `makeWriter` the build step.)
+public protocol SourceDriverConfig: Sendable {
+    /// The runtime driver (inert until the pipeline initializes and starts it).
+    func build(_ ctx: BuildContext) -> any SourceDriver
+}
+
 /// A running source driver (`internal()`, `stdin()`, `example-msg-generator()`, later `python()`).
 ///
 /// The pipeline calls `start` once with the poster the driver must use from its own thread,

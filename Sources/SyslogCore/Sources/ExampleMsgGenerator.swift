@@ -62,6 +62,20 @@ public final class ExampleMsgGenerator: ThreadedSourceBody, @unchecked Sendable 
 
     public func requestExit() { stopRequested.store(true, ordering: .relaxed) }
 
+    /// `example-msg-generator()` as configured.
+    struct Config: SourceDriverConfig {
+        let count: Int
+        let interval: Double
+        let template: Template
+        let values: [(NVHandle, Template)]
+        let policy: SourceRunPolicy
+
+        func build(_ ctx: BuildContext) -> any SourceDriver {
+            ThreadedSource(ExampleMsgGenerator(count: count, interval: interval, template: template, values: values),
+                           policy: policy)
+        }
+    }
+
     /// Registers `example-msg-generator()`.
     public static func register(in registry: DriverRegistry) {
         registry.registerSource("example-msg-generator") { (reader, ctx) throws(ConfigError) in
@@ -87,8 +101,8 @@ public final class ExampleMsgGenerator: ThreadedSourceBody, @unchecked Sendable 
                     values.append((NameRegistry.shared.handle(for: key), t))
                 }
             }
-            return ThreadedSource(ExampleMsgGenerator(count: num, interval: freq, template: template, values: values),
-                                  policy: SourceRunPolicy(globals: ctx.globals))
+            return Config(count: num, interval: freq, template: template, values: values,
+                          policy: SourceRunPolicy(globals: ctx.globals))
         }
     }
 }

@@ -45,8 +45,14 @@ public final class InternalSource: ThreadedSourceBody, InternalSink, @unchecked 
         }
     }
 
+    /// `internal()` as configured.
+    struct Config: SourceDriverConfig {
+        let policy: SourceRunPolicy
+        func build(_ ctx: BuildContext) -> any SourceDriver { ThreadedSource(InternalSource(), policy: policy) }
+    }
+
     /// Registers `internal()`.
     public static func register(in registry: DriverRegistry) {
-        registry.registerSource("internal") { _, ctx in ThreadedSource(InternalSource(), policy: SourceRunPolicy(globals: ctx.globals)) }
+        registry.registerSource("internal") { _, ctx in Config(policy: SourceRunPolicy(globals: ctx.globals)) }
     }
 }

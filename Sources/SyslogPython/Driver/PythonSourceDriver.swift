@@ -46,7 +46,25 @@ final class PythonSourceDriver: ThreadedSourceBody, @unchecked Sendable {
         self.binding = PythonSourceBinding(driverID: driverID, className: className)
     }
 
-    static func make(_ reader: OptionReader, _ ctx: BuildContext) throws(ConfigError) -> any SourceDriver {
+    /// `python(…)` as configured: read and checked from the option block, nothing made in Python.
+    struct Config: SourceDriverConfig {
+        let className: String
+        let options: [(String, PythonOptionValue)]
+        let loaders: [String]
+        let persistName: String?
+        let flags: PythonSourceFlags
+        let policy: SourceRunPolicy
+
+        /// The driver of one configuration: its `python {}` namespace comes from the build.
+        func build(_ ctx: BuildContext) -> any SourceDriver {
+            let body = PythonSourceDriver(className: className, options: options, loaders: loaders,
+                                          persistName: persistName, flags: flags, statementName: ctx.statementName,
+                                          driverID: ctx.driverID, mainModule: PythonPlugin.state(ctx).main)
+            return ThreadedSource(body, policy: policy)
+        }
+    }
+
+    static func make(_ reader: OptionReader, _ ctx: BuildContext) throws(ConfigError) -> any SourceDriverConfig {
         guard let cls = try reader.string("class") else {
             throw ctx.errors.error("Error initializing Python bindings: no class specified", at: reader.node.range)
         }
@@ -61,11 +79,8 @@ final class PythonSourceDriver: ThreadedSourceBody, @unchecked Sendable {
         for name in flagNames where !PythonSourceFlags.known.contains(name) {
             throw ctx.errors.error("Unknown flag \"\(name)\"", at: ctx.sourceOptions.flagsRange ?? reader.node.range)
         }
-        let policy = try SourceRunPolicy.read(reader, ctx)
-        let body = PythonSourceDriver(className: cls, options: opts, loaders: loaders, persistName: persist,
-                                      flags: PythonSourceFlags(flagNames), statementName: ctx.statementName,
-                                      driverID: ctx.driverID, mainModule: PythonPlugin.state(ctx).main)
-        return ThreadedSource(body, policy: policy)
+        return Config(className: cls, options: opts, loaders: loaders, persistName: persist,
+                      flags: PythonSourceFlags(flagNames), policy: try SourceRunPolicy.read(reader, ctx))
     }
 
     // MARK: lifecycle

@@ -50,7 +50,7 @@ package struct PythonRaise: Error, @unchecked Sendable {
     // Invariant for @unchecked Sendable: `type` is an exception type object, which lives for
     // the process; it is only used with the GIL held.
     let type: PyObjectPtr?
-    let message: String?
+    let message: String
 
     /// `TypeError(message)`, `RuntimeError(message)`, …
     package init(_ type: PyObjectPtr?, _ message: String) {
@@ -58,21 +58,7 @@ package struct PythonRaise: Error, @unchecked Sendable {
         self.message = message
     }
 
-    /// The exception the failing C API call already set.
-    package static let alreadySet = PythonRaise(type: nil, message: nil)
-
-    private init(type: PyObjectPtr?, message: String?) {
-        self.type = type
-        self.message = message
-    }
-
-    func raise() {
-        guard let message else {
-            if PyErr_Occurred() == nil { PyErr_SetString(ssw_exc_runtime_error(), "unknown error") }
-            return
-        }
-        PyErr_SetString(type, message)
-    }
+    func raise() { PyErr_SetString(type, message) }
 }
 
 /// An owned reference to a Python object. Releasing it without the GIL defers the decref to

@@ -188,4 +188,22 @@ import SyslogConfig
                 """)
         }
     }
+
+    @Test(arguments: [("options { stop-timeout(-1); };", "stop-timeout() must not be negative"),
+                      ("options { stall-timeout(-0.5); };", "stall-timeout() must not be negative"),
+                      ("destination d2 { collect(stall-timeout(-2)); };", "stall-timeout() must not be negative")])
+    func negativeTimeoutsAreConfigErrors(_ extra: String, _ message: String) {
+        let h = Harness()
+        do {
+            _ = try h.build("""
+                source s1 { test-src(); };
+                destination d { collect(); };
+                \(extra)
+                log { source(s1); destination(d); };
+                """)
+            Issue.record("no error for \(extra)")
+        } catch {
+            #expect(error.message == message)
+        }
+    }
 }

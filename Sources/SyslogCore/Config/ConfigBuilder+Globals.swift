@@ -22,8 +22,8 @@ extension ConfigBuilder {
             case "log-iw-size": globals.logIWSize = try positiveInt(o)
             case "log-msg-size": globals.logMsgSize = try positiveInt(o)
             case "time-reopen": globals.timeReopen = try OptionReader.double(o, errors: errors)
-            case "stall-timeout": globals.stallTimeout = try ConfigBuilder.stallTimeout(o, errors: errors)
-            case "stop-timeout": globals.stopTimeout = try ConfigBuilder.stallTimeout(o, errors: errors)
+            case "stall-timeout": globals.stallTimeout = try OptionReader.nonNegativeSeconds(o, errors: errors)
+            case "stop-timeout": globals.stopTimeout = try OptionReader.nonNegativeSeconds(o, errors: errors)
             case "flush-lines": globals.flushLines = try OptionReader.int(o, errors: errors)
             case "ts-format":
                 let f = try OptionReader.string(o, errors: errors)
@@ -58,12 +58,6 @@ extension ConfigBuilder {
                 throw errors.error("Unknown global option '\(o.rawName)'", at: o.range)
             }
         }
-    }
-
-    static func stallTimeout(_ o: OptionNode, errors: ConfigErrorFactory) throws(ConfigError) -> Double {
-        let v = try OptionReader.double(o, errors: errors)
-        if v < 0 { throw errors.error("\(o.rawName)() must not be negative", at: o.range) }
-        return v
     }
 
     private func positiveInt(_ o: OptionNode) throws(ConfigError) -> Int {

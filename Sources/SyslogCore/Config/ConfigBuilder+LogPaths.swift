@@ -198,7 +198,7 @@ extension ConfigBuilder {
             for accepted in registry.acceptedOptions["destination:" + node.name] ?? [] { _ = reader.takeAll(accepted) }
             spec.stallTimeout = globals.stallTimeout
             spec.stopTimeout = globals.stopTimeout
-            if let o = reader.take("stall-timeout") { spec.stallTimeout = try ConfigBuilder.stallTimeout(o, errors: errors) }
+            if let o = reader.take("stall-timeout") { spec.stallTimeout = try OptionReader.nonNegativeSeconds(o, errors: errors) }
             if let p = try reader.string("persist-name") { spec.persistName = p }
             if let f = try reader.int("log-fifo-size") { spec.fifoSize = f }
             if let t = try reader.double("time-reopen") { spec.timeReopen = t }

@@ -138,6 +138,13 @@ public final class OptionReader {
         throw errors.error("Option \(o.rawName)() expects a number, got '\(v.text)'", at: r)
     }
 
+    /// A number of seconds that must not be negative (`stall-timeout()`, `stop-timeout()`, …).
+    public static func nonNegativeSeconds(_ o: OptionNode, errors: ConfigErrorFactory) throws(ConfigError) -> Double {
+        let v = try double(o, errors: errors)
+        if v < 0 { throw errors.error("\(o.rawName)() must not be negative", at: o.range) }
+        return v
+    }
+
     public static func double(_ o: OptionNode, errors: ConfigErrorFactory) throws(ConfigError) -> Double {
         let (v, r) = try single(o, errors: errors)
         switch v {

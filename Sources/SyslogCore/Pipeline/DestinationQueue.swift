@@ -76,7 +76,7 @@ public final class DestinationQueue: @unchecked Sendable {
     /// True when the worker has shown no progress for `stall-timeout()`: it is stuck (an output
     /// that takes nothing, a writer retrying after errors), not merely slow.
     public func isStalled(now: Int64) -> Bool {
-        now - lastProgress.load(ordering: .relaxed) > stallNanoseconds.load(ordering: .relaxed)
+        idleNanoseconds(now: now) > stallNanoseconds.load(ordering: .relaxed)
     }
 
     /// Changes the bound of rings created from now on (a reload may set another log-fifo-size).

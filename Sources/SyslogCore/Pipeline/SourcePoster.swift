@@ -161,12 +161,7 @@ public final class SourcePoster: @unchecked Sendable {
             if now != start { napNanoseconds.store(napNanoseconds.load(ordering: .relaxed) + now - start, ordering: .relaxed) }
         }
         while !isStopping {
-            var behind = false
-            for p in producers where p.isFillingUp && !p.queue.isStalled(now: now) {
-                behind = true
-                break
-            }
-            guard behind else { return }
+            guard producers.contains(where: { $0.isFillingUp && !$0.queue.isStalled(now: now) }) else { return }
             naps.store(naps.load(ordering: .relaxed) &+ 1, ordering: .relaxed)
             waiting { sleepSeconds(nap) }
             nap = min(SourcePoster.napMax, nap * 2)

@@ -14,7 +14,8 @@ public enum PythonPlugin {
         var main: PyRef?
     }
 
-    static func state(_ ctx: BuildContext) -> BuildState { ctx.state.value(BuildState.self) { BuildState() } }
+    static func state(_ ctx: BuildContext) -> BuildState { state(ctx.state) }
+    static func state(_ build: SyslogCore.BuildState) -> BuildState { build.value(BuildState.self) { BuildState() } }
     /// Where the pure-Python `syslogng` package is, found at start-up.
     nonisolated(unsafe) public static var packageDirectory: String?
 
@@ -23,7 +24,7 @@ public enum PythonPlugin {
             // A fresh main module per configuration, created only when the config uses Python.
             guard usesPython(config) else { return }
             try startInterpreter(config)
-            let state = buildState.value(BuildState.self) { BuildState() }
+            let state = state(buildState)
             Python.attach { gil in
                 state.main = PyRef(owned: PyModule_New("_syslogng_main"))
                 if let m = state.main, let d = PyModule_GetDict(m.pointer) {
@@ -32,7 +33,7 @@ public enum PythonPlugin {
             }
         }
         registry.registerBlock("python") { code, range, errors, buildState throws(ConfigError) in
-            let state = buildState.value(BuildState.self) { BuildState() }
+            let state = state(buildState)
             let failure: String? = Python.attach { gil in
                 guard let main = state.main, let globals = PyModule_GetDict(main.pointer) else {
                     return "no main module"

@@ -135,29 +135,31 @@ enum SourceType {
 
     static let closeBatch: TypeBuilder.Unary = { selfObj, _ in
         guard let selfObj else { return nil }
-        guard let b = binding(selfObj), b.isRunThread() else {
-            Py.raise(ssw_exc_runtime_error(), "close_batch() must be called from main thread")
-            return nil
+        return Python.entry(failing: nil) { _ throws(PythonRaise) in
+            guard let b = binding(selfObj), b.isRunThread() else {
+                throw PythonRaise(ssw_exc_runtime_error(), "close_batch() must be called from main thread")
+            }
+            b.closeBatch()
+            return ssw_new_none()
         }
-        b.closeBatch()
-        return ssw_new_none()
     }
 
     static let setTransportName: TypeBuilder.Unary = { selfObj, arg in
         guard let selfObj, let arg else { return nil }
-        guard let name = Py.string(arg) else {
-            Py.raise(ssw_exc_type_error(), "set_transport_name() expects a str")
-            return nil
+        return Python.entry(failing: nil) { _ throws(PythonRaise) in
+            guard let name = Py.string(arg) else {
+                throw PythonRaise(ssw_exc_type_error(), "set_transport_name() expects a str")
+            }
+            if let b = binding(selfObj) {
+                b.transport = .string(name)
+            } else {
+                // Before the driver attached (e.g. in __init__): kept on the object until it does.
+                ssw_xdecref(object(selfObj).pointee.pending_transport)
+                ssw_incref(arg)
+                object(selfObj).pointee.pending_transport = arg
+            }
+            return ssw_new_none()
         }
-        if let b = binding(selfObj) {
-            b.transport = .string(name)
-        } else {
-            // Before the driver attached (e.g. in __init__): kept on the object until it does.
-            ssw_xdecref(object(selfObj).pointee.pending_transport)
-            ssw_incref(arg)
-            object(selfObj).pointee.pending_transport = arg
-        }
-        return ssw_new_none()
     }
 
     /// Takes a transport name set before the driver attached, if any.

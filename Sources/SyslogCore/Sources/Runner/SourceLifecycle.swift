@@ -208,9 +208,7 @@ extension SourceRunPolicy {
         var p = SourceRunPolicy(globals: ctx.globals)
         func nonNegative(_ name: String) throws(ConfigError) -> Double? {
             guard let o = reader.take(name) else { return nil }
-            let v = try OptionReader.double(o, errors: errors)
-            if v < 0 { throw errors.error("\(name)() must not be negative", at: o.range) }
-            return v
+            return try OptionReader.nonNegativeSeconds(o, errors: errors)
         }
         if let t = try nonNegative("stop-timeout") { p.stopTimeout = t }
         if let r = try reader.bool("restart-on-failure") { p.restartOnFailure = r }

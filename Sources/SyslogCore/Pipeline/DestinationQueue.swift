@@ -243,6 +243,10 @@ public final class DestinationQueue: @unchecked Sendable {
 /// - Note: Single producer: only the owning source thread calls `push` and `close`.
 public final class QueueProducer: @unchecked Sendable {
     // Invariant for @unchecked Sendable: used by one producer thread at a time.
+    // The fields the producer reads on every message sit between two pads: a small object
+    // shares cache lines with its allocator neighbours, whose writes (reference counts changed
+    // by other threads) would otherwise cost the producer a cache miss per message.
+    private let pad0: CacheLinePad = .init()
     let queue: DestinationQueue
     let ring: MessageRing
     /// `log-fifo-size`: more waiting messages than this drop new ones (unless flow-controlled).
@@ -256,6 +260,7 @@ public final class QueueProducer: @unchecked Sendable {
     /// descheduled for a moment never makes the queue drop, and memory stays small (about
     /// 0.8 MiB of messages).
     static let waitMark = 2048
+    private let pad1: CacheLinePad = .init()
 
     init(queue: DestinationQueue, ring: MessageRing, limit: Int) {
         self.queue = queue

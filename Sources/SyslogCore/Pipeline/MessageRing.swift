@@ -6,27 +6,30 @@ final class MessageRing: @unchecked Sendable {
     // Invariant for @unchecked Sendable: slots in [head, tail) belong to the consumer, the others
     // to the producer; `tail` is written only by the producer, `head` only by the consumer, both
     // with release ordering after the slot was written/moved.
-    private let slots: UnsafeMutablePointer<QueuedMessage>
-    private let mask: Int
-    let capacity: Int
+    // Layout (stored properties are laid out in declaration order): the object header's
+    // reference count changes whenever the consumer iterates its rings, so nothing the producer
+    // reads on every message may share its cache line. Line 1: header and cold fields; line 2:
+    // read-mostly fields both sides read; then the producer's and the consumer's indices, each
+    // on a line of its own, so neither side's writes invalidate what the other reads per message.
     /// Set by the producer when it will push no more (its source stopped).
     let closed = Atomic<Bool>(false)
     /// Messages that did not fit (flow-controlled ones are never dropped). Guarded by the
     /// owning queue's lock. While it is not empty the producer appends here too, so the
     /// producer's order is kept: the consumer takes the spill only once the ring is empty.
     var spill: [QueuedMessage] = []
-    /// `spill.count`, readable by the producer without the lock.
-    let spilled = Atomic<Int>(0)
-
-    // The producer's and the consumer's indices live on cache lines of their own, so neither
-    // side's writes invalidate what the other reads on every message.
+    let capacity: Int
     private let pad0: CacheLinePad = .init()
+    private let slots: UnsafeMutablePointer<QueuedMessage>
+    private let mask: Int
+    /// `spill.count`, readable by the producer without the lock (written only while spilling).
+    let spilled = Atomic<Int>(0)
+    private let pad1: CacheLinePad = .init()
     private let tail = Atomic<Int>(0)
     /// The producer's last look at `head`; re-read only when the ring seems full.
     private var producerHead = 0
-    private let pad1: CacheLinePad = .init()
-    private let head = Atomic<Int>(0)
     private let pad2: CacheLinePad = .init()
+    private let head = Atomic<Int>(0)
+    private let pad3: CacheLinePad = .init()
 
     init(capacity requested: Int) {
         var c = 16

@@ -53,6 +53,6 @@ let package = Package(
         .testTarget(name: "SyslogCoreTests", dependencies: ["SyslogCore"]),
         .testTarget(name: "SyslogFileTests", dependencies: ["SyslogFile"]),
         .testTarget(name: "SyslogPythonRuntimeTests", dependencies: ["SyslogPythonRuntime"]),
-        .testTarget(name: "SyslogDaemonTests", dependencies: ["SyslogDaemon", "SyslogTesting"]),
+        .testTarget(name: "SyslogDaemonTests", dependencies: ["SyslogDaemon", "SyslogCore", "SyslogTesting"]),
     ]
 )

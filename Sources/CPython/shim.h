@@ -23,6 +23,7 @@ static inline PyTypeObject *ssw_type(PyObject *o) { return Py_TYPE(o); }
 static inline int ssw_unicode_check(PyObject *o) { return PyUnicode_Check(o); }
 static inline int ssw_bytes_check(PyObject *o) { return PyBytes_Check(o); }
 static inline int ssw_long_check_exact(PyObject *o) { return PyLong_CheckExact(o); }
+static inline int ssw_long_check(PyObject *o) { return PyLong_Check(o); }
 static inline int ssw_float_check_exact(PyObject *o) { return PyFloat_CheckExact(o); }
 static inline int ssw_bool_check(PyObject *o) { return PyBool_Check(o); }
 static inline int ssw_list_check_exact(PyObject *o) { return PyList_CheckExact(o); }
@@ -46,6 +47,8 @@ typedef struct {
     PyObject_HEAD
     void *message;
     int frozen;
+    /// `bookmark=` / `set_bookmark()`: handed to the source's ack tracker when posted.
+    PyObject *bookmark;
 } SswMessageObject;
 
 /// `_syslogng.LogSource` / `LogFetcher` instances: the driver binding behind them.
@@ -110,3 +113,4 @@ static inline PyObject *ssw_exc_runtime_error(void) { return PyExc_RuntimeError;
 static inline PyObject *ssw_exc_overflow_error(void) { return PyExc_OverflowError; }
 static inline PyObject *ssw_exc_key_error(void) { return PyExc_KeyError; }
 static inline PyObject *ssw_exc_attribute_error(void) { return PyExc_AttributeError; }
+static inline PyObject *ssw_exc_os_error(void) { return PyExc_OSError; }

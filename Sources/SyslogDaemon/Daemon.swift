@@ -24,13 +24,13 @@ public final class Daemon {
     /// Destination queues by persist name, kept across reloads.
     var queues: [String: DestinationQueue] = [:]
     var current: (config: ConfigFile, pipeline: Pipeline)?
-    var persist: PersistFile
+    /// The persist file (`-R`), opened at start-up.
+    var persist: PersistStore?
     var control: ControlServer?
 
     public init(options: CommandLineOptions) {
         self.options = options
         self.registry = Daemon.makeRegistry()
-        self.persist = PersistFile(path: options.persistFile)
     }
 
     /// Reads configuration files, with the raw blocks the registered plugins handle (`python {}`).
@@ -74,6 +74,13 @@ public final class Daemon {
         s.trace = options.trace
         InternalLog.shared.settings = s
 
+        do {
+            persist = try PersistStore(path: options.persistFile)
+        } catch {
+            StandardError.write(error.description + "\n")
+            return ExitCode.initError.rawValue
+        }
+        PersistStore.current = persist
         let config: ConfigFile
         let pipeline: Pipeline
         switch load(options.configFile) {
@@ -85,6 +92,8 @@ public final class Daemon {
             pipeline = p
         }
         if options.syntaxOnly { return ExitCode.ok.rawValue }
+        // From here on Python's Persist() works (not in the first config's python {} block).
+        PersistStore.setAvailable(true)
         do {
             try pipeline.initialize()
         } catch {
@@ -104,8 +113,7 @@ public final class Daemon {
         }
         SignalWaiter.blockSignals()
         if let p = options.pidFile { PidFile(path: p).write() }
-        let runID = persist.nextRunID()
-        persist.save()
+        let runID = nextRunID()
         pipeline.start()
         current = (config, pipeline)
         let control = ControlServer(path: options.controlFile)
@@ -158,8 +166,22 @@ public final class Daemon {
         }
         current = nil
         control?.stop()
-        persist.save()
+        persist?.sync()
         if let p = options.pidFile { PidFile(path: p).remove() }
+    }
+
+    /// Increments and returns the run id kept in the persist file.
+    func nextRunID() -> Int64 {
+        var id: Int64 = 1
+        switch persist?.get("run_id") {
+        case .int(let i): id = i + 1
+        case .string(let s): id = (Int64(s) ?? 0) + 1
+        default: break
+        }
+        if persist?.set("run_id", .int(id)) == false {
+            InternalLog.shared.error("Error writing persist file", [("filename", options.persistFile), ("error", lastError())])
+        }
+        return id
     }
 
     /// Points the control socket's STATS at the running pipeline.

@@ -17,38 +17,6 @@ struct PidFile {
     func remove() { unlink(path) }
 }
 
-/// The persist file (`-R`): daemon state kept across restarts. syslog-ng keeps a binary
-/// store; ours is `key=value` lines. It holds the run id, incremented on every start.
-struct PersistFile {
-    let path: String
-    var values: [String: String] = [:]
-
-    init(path: String) {
-        self.path = path
-        if let text = readFile(path) {
-            for line in text.split(separator: "\n") where !line.hasPrefix("#") {
-                let kv = line.split(separator: "=", maxSplits: 1)
-                if kv.count == 2 { values[String(kv[0])] = String(kv[1]) }
-            }
-        }
-    }
-
-    /// Increments and returns `run_id`.
-    mutating func nextRunID() -> Int {
-        let id = (Int(values["run_id"] ?? "") ?? 0) + 1
-        values["run_id"] = String(id)
-        return id
-    }
-
-    func save() {
-        var text = "# syslog-swift persist file; do not edit while the daemon runs\n"
-        for k in values.keys.sorted() { text += "\(k)=\(values[k] ?? "")\n" }
-        if !writeAtomically(path, text) {
-            InternalLog.shared.error("Error writing persist file", [("filename", path), ("error", lastError())])
-        }
-    }
-}
-
 func lastError() -> String { String(cString: strerror(errno)) }
 
 /// Writes `text` to `path` through a temporary file and rename.

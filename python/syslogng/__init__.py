@@ -8,7 +8,12 @@ from .native import running_in_daemon
 from .message import LogMessage
 from .logger import Logger
 from .source import LogSource, LogFetcher, LogFetcherResult
-from .template import LogTemplate, LogTemplateException, LTZ_LOCAL, LTZ_SEND
+from .template import (LogTemplate, LogTemplateOptions, LogTemplateException, LTZ_LOCAL, LTZ_SEND,
+                       get_installation_path_for)
+from .persist import Persist
+from .ack import InstantAckTracker, ConsecutiveAckTracker, BatchedAckTracker
 
 __all__ = ["LogSource", "LogFetcher", "LogFetcherResult", "LogMessage", "Logger", "LogTemplate",
-           "LogTemplateException", "LTZ_LOCAL", "LTZ_SEND", "running_in_daemon"]
+           "LogTemplateOptions", "LogTemplateException", "LTZ_LOCAL", "LTZ_SEND", "Persist",
+           "InstantAckTracker", "ConsecutiveAckTracker", "BatchedAckTracker", "get_installation_path_for",
+           "running_in_daemon"]

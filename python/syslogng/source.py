@@ -34,10 +34,17 @@ else:
             from .message import LogMessage
             if not isinstance(msg, LogMessage):
                 raise TypeError("LogMessage expected in the first parameter")
+            tracker = getattr(self, "ack_tracker", None)
+            bookmark = getattr(msg, "bookmark", None)
+            if tracker is None and bookmark is not None:
+                raise RuntimeError("Bookmarks can not be used without creating an AckTracker instance (self.ack_tracker)")
             if not hasattr(self, "posted"):
                 self.posted = []
             msg._posted = True
             self.posted.append(msg)
+            if tracker is not None:
+                # Outside the daemon a posted message counts as delivered at once.
+                tracker._ack(bookmark)
 
         def close_batch(self):
             pass
@@ -70,8 +77,23 @@ class LogSource(_NativeSource):
         raise NotImplementedError
 
 
-class LogFetcher:
-    """Base class of fetcher-style sources (the fetcher driver is a later issue)."""
+if _syslogng is not None:
+    _NativeFetcher = _syslogng.LogFetcher
+else:
+    class _NativeFetcher:
+        """Stand-in: records the transport name (no daemon to post to)."""
+
+        def set_transport_name(self, name):
+            if not isinstance(name, str):
+                raise TypeError("set_transport_name() expects a str")
+            self.transport_name = name
+
+
+class LogFetcher(_NativeFetcher):
+    """Base class of fetcher-style sources: implement ``fetch()`` returning
+    ``(LogFetcher.SUCCESS, LogMessage(...))`` or ``(LogFetcher.NO_DATA,)`` and friends; optional
+    ``open()``, ``close()``, ``request_exit()``. The daemon calls ``fetch()`` in a loop on the
+    source's own thread (docs/python.md)."""
 
     ERROR = FETCH_ERROR = LogFetcherResult.ERROR
     NOT_CONNECTED = FETCH_NOT_CONNECTED = LogFetcherResult.NOT_CONNECTED
@@ -80,6 +102,9 @@ class LogFetcher:
     NO_DATA = FETCH_NO_DATA = LogFetcherResult.NO_DATA
     flags = {}
     parse_options = None
+
+    def __init__(self):
+        super().__init__()
 
     def init(self, options):
         return True
@@ -95,9 +120,3 @@ class LogFetcher:
 
     def request_exit(self):
         pass
-
-    def fetch(self):
-        raise NotImplementedError
-
-    def set_transport_name(self, name):
-        self.transport_name = name

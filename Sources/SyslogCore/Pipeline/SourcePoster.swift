@@ -100,7 +100,9 @@ public final class SourcePoster: @unchecked Sendable {
     /// - Parameter waiting: wraps a wait for window space (the Python source releases the GIL).
     public func post(_ msg: LogMessage, waiting: (() -> Void) -> Void = { $0() }) {
         prepare(msg)
-        guard flowControlled else {
+        // A message with an ack target of its own (a Python ack tracker's record) is always
+        // acknowledged, also on paths without flow control (there: as soon as it is queued).
+        guard flowControlled || msg.ackTarget != nil else {
             countReceived()
             // No flow-controlled path: every destination acknowledges at enqueue, so the
             // window never fills; skip its bookkeeping.
@@ -111,7 +113,7 @@ public final class SourcePoster: @unchecked Sendable {
         }
         window.take(beforeSleep: { closeBatch() }, waiting: waiting)
         countReceived()
-        msg.ackTarget = window
+        if msg.ackTarget == nil { msg.ackTarget = window }
         msg.retainAck()
         if route(msg) { relieve(waiting: waiting) }
         msg.acknowledge()

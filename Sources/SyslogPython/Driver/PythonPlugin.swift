@@ -63,13 +63,17 @@ public enum PythonPlugin {
                                                       "long-hostnames"]) { (reader, ctx) throws(ConfigError) in
             try PythonSourceDriver.make(reader, ctx)
         }
+        registry.registerSource("python-fetcher", accepting: ["use-syslogng-pid", "read-old-records", "sdata-prefix",
+                                                              "long-hostnames"]) { (reader, ctx) throws(ConfigError) in
+            try PythonSourceDriver.makeFetcher(reader, ctx)
+        }
     }
 
     static func usesPython(_ config: ConfigFile) -> Bool {
         for st in config.statements {
             switch st {
             case .rawBlock(let keyword, _, _) where keyword == "python": return true
-            case .source(_, let drivers, _): if drivers.contains(where: { $0.name == "python" }) { return true }
+            case .source(_, let drivers, _): if drivers.contains(where: { isPythonDriver($0.name) }) { return true }
             case .log(let l): if logUsesPython(l) { return true }
             default: continue
             }
@@ -77,10 +81,12 @@ public enum PythonPlugin {
         return false
     }
 
+    static func isPythonDriver(_ name: String) -> Bool { name == "python" || name == "python-fetcher" }
+
     private static func logUsesPython(_ l: LogStatement) -> Bool {
         l.items.contains { item in
             switch item {
-            case .sourceInline(let d, _): return d.contains { $0.name == "python" }
+            case .sourceInline(let d, _): return d.contains { isPythonDriver($0.name) }
             case .log(let child): return logUsesPython(child)
             default: return false
             }

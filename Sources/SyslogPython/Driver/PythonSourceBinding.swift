@@ -33,6 +33,8 @@ final class PythonSourceBinding: @unchecked Sendable {
     /// `run()` did not return in time after `request_exit()` and its thread was left: posts
     /// raise from then on (GIL-protected).
     var abandoned = false
+    /// `self.ack_tracker`, read after `init()`: posted messages get ack records of it.
+    var tracker: PythonAckTracker?
 
     init(driverID: String, className: String) {
         self.driverID = driverID

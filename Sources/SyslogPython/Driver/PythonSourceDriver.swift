@@ -5,14 +5,26 @@ import SyslogConfig
 import SyslogCore
 import SyslogMessage
 
-/// `python(class("mod.Class") options(…) …)`: a server-style Python source (spec §3, §4). The
-/// object is created and `init()`ed at pipeline initialisation, `run()` runs on the source's
-/// own OS thread (``ThreadedSource`` owns it: watchdog, restarts), `request_exit()` and
-/// `deinit()` are called from the control thread.
+/// Which Python source API a driver runs.
+enum PythonSourceKind: Sendable {
+    /// `python()`: a `LogSource` whose `run()` posts (spec §3, §4).
+    case server
+    /// `python-fetcher()`: a `LogFetcher` whose `fetch()` the daemon calls in a loop (spec §6);
+    /// `noDataDelay` seconds after `NO_DATA`.
+    case fetcher(noDataDelay: Double)
+}
+
+/// `python(class("mod.Class") options(…) …)`: a server-style Python source (spec §3, §4), and
+/// `python-fetcher(…)` (spec §6, the loop in PythonSourceDriver+Fetcher.swift). The object is
+/// created and `init()`ed at pipeline initialisation, `run()` (or the fetch loop) runs on the
+/// source's own OS thread (``ThreadedSource`` owns it: watchdog, restarts), `request_exit()`
+/// and `deinit()` are called from the control thread.
 final class PythonSourceDriver: ThreadedSourceBody, @unchecked Sendable {
     // Invariant for @unchecked Sendable: Python objects are touched with the GIL held; the
     // other state is written on the control thread before `start` and read after `join`.
-    let driverName = "python"
+    let kind: PythonSourceKind
+    var driverName: String { isFetcher ? "python-fetcher" : "python" }
+    var isFetcher: Bool { if case .fetcher = kind { return true } else { return false } }
     var threadName: String { "py:" + statementName }
     var logPairs: [(String, String)] { [("driver", driverID), ("class", className)] }
     let className: String
@@ -25,16 +37,25 @@ final class PythonSourceDriver: ThreadedSourceBody, @unchecked Sendable {
     let driverID: String
     let mainModule: PyRef?
     let binding: PythonSourceBinding
-    private var instance: PyRef?
+    private(set) var instance: PyRef?
     private var runMethod: PyRef?
-    private var requestExitMethod: PyRef?
+    private(set) var requestExitMethod: PyRef?
     private var wakeupMethod: PyRef?
+    /// The fetcher's methods (spec §6.1), looked up once before `init()`.
+    private(set) var fetchMethod: PyRef?
+    private(set) var openMethod: PyRef?
+    private(set) var closeMethod: PyRef?
+    /// The fetch loop's stop flag, and the lock its delays sleep on.
+    let stopLock = ConditionLock()
+    var stopRequested = false
+    var exitDelivered = false
     /// init() succeeded and deinit() is still due.
     private var initialized = false
     private(set) var persistName: String?
 
-    init(className: String, options: [(String, PythonOptionValue)], loaders: [String], persistName: String?,
-         flags: PythonSourceFlags, statementName: String, driverID: String, mainModule: PyRef?) {
+    init(kind: PythonSourceKind, className: String, options: [(String, PythonOptionValue)], loaders: [String],
+         persistName: String?, flags: PythonSourceFlags, statementName: String, driverID: String, mainModule: PyRef?) {
+        self.kind = kind
         self.className = className
         self.options = options
         self.loaders = loaders
@@ -48,6 +69,7 @@ final class PythonSourceDriver: ThreadedSourceBody, @unchecked Sendable {
 
     /// `python(…)` as configured: read and checked from the option block, nothing made in Python.
     struct Config: SourceDriverConfig {
+        let kind: PythonSourceKind
         let className: String
         let options: [(String, PythonOptionValue)]
         let loaders: [String]
@@ -57,7 +79,7 @@ final class PythonSourceDriver: ThreadedSourceBody, @unchecked Sendable {
 
         /// The driver of one configuration: its `python {}` namespace comes from the build.
         func build(_ ctx: BuildContext) -> any SourceDriver {
-            let body = PythonSourceDriver(className: className, options: options, loaders: loaders,
+            let body = PythonSourceDriver(kind: kind, className: className, options: options, loaders: loaders,
                                           persistName: persistName, flags: flags, statementName: ctx.statementName,
                                           driverID: ctx.driverID, mainModule: PythonPlugin.state(ctx).main)
             return ThreadedSource(body, policy: policy)
@@ -65,6 +87,22 @@ final class PythonSourceDriver: ThreadedSourceBody, @unchecked Sendable {
     }
 
     static func make(_ reader: OptionReader, _ ctx: BuildContext) throws(ConfigError) -> any SourceDriverConfig {
+        try make(reader, ctx, kind: .server)
+    }
+
+    /// `python-fetcher(…)`: `fetch-no-data-delay()` (default: the global `time-reopen()`), and
+    /// `time-reopen()`, accepted and ignored as by syslog-ng (reconnects wait 1 s).
+    static func makeFetcher(_ reader: OptionReader, _ ctx: BuildContext) throws(ConfigError) -> any SourceDriverConfig {
+        var delay = ctx.globals.timeReopen
+        if let o = reader.take("fetch-no-data-delay") { delay = try OptionReader.nonNegativeSeconds(o, errors: ctx.errors) }
+        if let o = reader.take("time-reopen") { _ = try OptionReader.nonNegativeSeconds(o, errors: ctx.errors) }
+        return try make(reader, ctx, kind: .fetcher(noDataDelay: delay))
+    }
+
+    private static func make(_ reader: OptionReader, _ ctx: BuildContext,
+                             kind: PythonSourceKind) throws(ConfigError) -> any SourceDriverConfig {
+        // LogTemplateOptions() defaults come from the configuration that uses Python.
+        TemplateType.configOptions = ctx.globals.templateOptions
         guard let cls = try reader.string("class") else {
             throw ctx.errors.error("Error initializing Python bindings: no class specified", at: reader.node.range)
         }
@@ -79,7 +117,7 @@ final class PythonSourceDriver: ThreadedSourceBody, @unchecked Sendable {
         for name in flagNames where !PythonSourceFlags.known.contains(name) {
             throw ctx.errors.error("Unknown flag \"\(name)\"", at: ctx.sourceOptions.flagsRange ?? reader.node.range)
         }
-        return Config(className: cls, options: opts, loaders: loaders, persistName: persist,
+        return Config(kind: kind, className: cls, options: opts, loaders: loaders, persistName: persist,
                       flags: PythonSourceFlags(flagNames), policy: try SourceRunPolicy.read(reader, ctx))
     }
 
@@ -97,7 +135,7 @@ final class PythonSourceDriver: ThreadedSourceBody, @unchecked Sendable {
         if let failure { throw failure }
     }
 
-    private func fail(_ message: String, _ exception: PythonException? = nil) -> PipelineInitError {
+    func fail(_ message: String, _ exception: PythonException? = nil) -> PipelineInitError {
         var pairs: [(String, String)] = [("driver", driverID), ("class", className)]
         if let e = exception {
             pairs.append(("exception", e.description))
@@ -125,32 +163,19 @@ final class PythonSourceDriver: ThreadedSourceBody, @unchecked Sendable {
             throw fail("Error instantiating Python driver class", PythonException.fetch(gil))
         }
         let inst = PyRef(owned: obj)
-        guard let inst, SourceType.isInstance(inst.pointer) else {
-            throw fail("Error instantiating Python driver class, class is not a subclass of LogSource")
+        guard let inst, isFetcher ? SourceType.isFetcher(inst.pointer) : SourceType.isInstance(inst.pointer) else {
+            throw fail("Error instantiating Python driver class, class is not a subclass of \(isFetcher ? "LogFetcher" : "LogSource")")
         }
         instance = inst
         let so = SourceType.object(inst.pointer)
         so.pointee.binding = Unmanaged.passUnretained(binding).toOpaque()
         so.pointee.auto_close_batches = 1
         if let pending = SourceType.takePendingTransport(inst.pointer) { binding.transport = .string(pending) }
-        // Bound methods are looked up once, before init() (spec §3.1).
-        guard let run = Py.attr(inst.pointer, "run", gil) else {
-            throw fail("Error initializing Python source, class does not have a run() method")
-        }
-        runMethod = PyRef(owned: run)
-        guard let exit = Py.attr(inst.pointer, "request_exit", gil) else {
-            throw fail("Error initializing Python source, class does not have a request_exit() method")
-        }
-        requestExitMethod = PyRef(owned: exit)
-        if let suspend = Py.attr(inst.pointer, "suspend", gil) {
-            guard let wakeup = Py.attr(inst.pointer, "wakeup", gil) else {
-                ssw_decref(suspend)
-                throw fail("Error initializing Python source, class implements suspend() but wakeup() is missing")
-            }
-            binding.suspendMethod = PyRef(owned: suspend)
-            wakeupMethod = PyRef(owned: wakeup)
-            binding.wakeupMethod = wakeupMethod
-            binding.nonBlocking = true
+        // Bound methods are looked up once, before init() (spec §3.1, §6.1).
+        if isFetcher {
+            try lookUpFetcherMethods(inst.pointer, gil)
+        } else {
+            try lookUpServerMethods(inst.pointer, gil)
         }
         let name = computePersistName(inst.pointer, gil)
         persistName = name
@@ -177,6 +202,16 @@ final class PythonSourceDriver: ThreadedSourceBody, @unchecked Sendable {
                 throw fail("Error initializing Python driver object, init() returned FALSE")
             }
         }
+        // self.ack_tracker is read after init() (spec §3.2 step 8).
+        if let t = Py.attr(inst.pointer, "ack_tracker", gil) {
+            defer { ssw_decref(t) }
+            if ssw_is_none(t) == 0 {
+                guard let tracker = PythonAckTracker.make(from: t, owner: driverID, gil) else {
+                    throw fail("Python source attribute ack_tracker needs to be an AckTracker subtype")
+                }
+                binding.tracker = tracker
+            }
+        }
         binding.parseFlags = flags.set
         if let capsule = ParseOptions.capsule(binding) {
             PyObject_SetAttrString(inst.pointer, "parse_options", capsule)
@@ -184,6 +219,37 @@ final class PythonSourceDriver: ThreadedSourceBody, @unchecked Sendable {
         }
         PyErr_Clear()
         initialized = true
+    }
+
+    private func lookUpServerMethods(_ inst: PyObjectPtr, _ gil: borrowing GIL) throws(PipelineInitError) {
+        guard let run = Py.attr(inst, "run", gil) else {
+            throw fail("Error initializing Python source, class does not have a run() method")
+        }
+        runMethod = PyRef(owned: run)
+        guard let exit = Py.attr(inst, "request_exit", gil) else {
+            throw fail("Error initializing Python source, class does not have a request_exit() method")
+        }
+        requestExitMethod = PyRef(owned: exit)
+        if let suspend = Py.attr(inst, "suspend", gil) {
+            guard let wakeup = Py.attr(inst, "wakeup", gil) else {
+                ssw_decref(suspend)
+                throw fail("Error initializing Python source, class implements suspend() but wakeup() is missing")
+            }
+            binding.suspendMethod = PyRef(owned: suspend)
+            wakeupMethod = PyRef(owned: wakeup)
+            binding.wakeupMethod = wakeupMethod
+            binding.nonBlocking = true
+        }
+    }
+
+    private func lookUpFetcherMethods(_ inst: PyObjectPtr, _ gil: borrowing GIL) throws(PipelineInitError) {
+        guard let fetch = Py.attr(inst, "fetch", gil) else {
+            throw fail("Error initializing Python fetcher, class does not have a fetch() method")
+        }
+        fetchMethod = PyRef(owned: fetch)
+        openMethod = PyRef(owned: Py.attr(inst, "open", gil))
+        closeMethod = PyRef(owned: Py.attr(inst, "close", gil))
+        requestExitMethod = PyRef(owned: Py.attr(inst, "request_exit", gil))
     }
 
     /// `class()`: split at the last dot; no dot means the config's `python {}` block.
@@ -203,7 +269,8 @@ final class PythonSourceDriver: ThreadedSourceBody, @unchecked Sendable {
     }
 
     private func computePersistName(_ inst: PyObjectPtr, _ gil: borrowing GIL) -> String {
-        if let p = persistNameOption { return "python-source.\(p)" }
+        let prefix = isFetcher ? "python-fetcher" : "python-source"
+        if let p = persistNameOption { return "\(prefix).\(p)" }
         if let gen = Py.attr(inst, "generate_persist_name", gil) {
             defer { ssw_decref(gen) }
             if let opts = makeOptionsDict(gil) {
@@ -211,14 +278,14 @@ final class PythonSourceDriver: ThreadedSourceBody, @unchecked Sendable {
                 if let r = Py.call(gen, [opts], gil) {
                     defer { ssw_decref(r) }
                     if let s = Py.string(r) ?? (ssw_bytes_check(r) != 0 ? Py.utf8Bytes(r).map { String(decoding: $0, as: UTF8.self) } : nil) {
-                        return "python-source.\(s)"
+                        return "\(prefix).\(s)"
                     }
                 }
             }
             if let e = PythonException.fetch(gil) { e.log(caller: driverID, className: className, function: "generate_persist_name") }
             InternalLog.shared.error("Failed while generating persist name, using default", [("class", className)])
         }
-        return "python-source(\(className))"
+        return "\(prefix)(\(className))"
     }
 
     private func makeOptionsDict(_ gil: borrowing GIL) -> PyObjectPtr? {
@@ -257,7 +324,9 @@ final class PythonSourceDriver: ThreadedSourceBody, @unchecked Sendable {
     }
 
     func run(_ poster: SourcePoster) -> SourceLifecycle.BodyEnd {
-        Python.attach { gil in
+        if case .fetcher(let delay) = kind { return runFetcher(poster, noDataDelay: delay) }
+        binding.tracker?.window = poster.window
+        return Python.attach { gil in
             guard let run = runMethod else { return .returned }
             binding.poster = poster
             binding.runThread = pthread_self()
@@ -276,6 +345,8 @@ final class PythonSourceDriver: ThreadedSourceBody, @unchecked Sendable {
     }
 
     func requestExit() {
+        if isFetcher { stopFetching() }
+        defer { if isFetcher { exitRequestDelivered() } }
         Python.attach { gil in
             guard let exit = requestExitMethod else { return }
             if let r = Py.call(exit.pointer, [], gil) { ssw_decref(r) } else {
@@ -299,6 +370,8 @@ final class PythonSourceDriver: ThreadedSourceBody, @unchecked Sendable {
     }
 
     func deinitialize() {
+        // The tracker goes first: its partial batch is delivered before deinit() (spec §5.2).
+        if initialized { binding.tracker?.shutdown() }
         Python.attach { gil in
             // deinit() only for an object whose init() succeeded (spec §3.2).
             guard initialized, let inst = instance else { return }
@@ -313,6 +386,9 @@ final class PythonSourceDriver: ThreadedSourceBody, @unchecked Sendable {
             runMethod = nil
             requestExitMethod = nil
             wakeupMethod = nil
+            fetchMethod = nil
+            openMethod = nil
+            closeMethod = nil
             binding.suspendMethod = nil
             binding.wakeupMethod = nil
         }

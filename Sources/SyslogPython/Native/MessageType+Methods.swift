@@ -163,9 +163,10 @@ extension MessageType {
         return ssw_new_none()
     }
 
-    static let setBookmark: TypeBuilder.Unary = { _, _ in
-        // Bookmarks and ack trackers come with the fetcher issue; accepted and ignored here.
-        ssw_new_none()
+    static let setBookmarkMethod: TypeBuilder.Unary = { selfObj, arg in
+        guard let selfObj else { return nil }
+        setBookmark(selfObj, arg)
+        return ssw_new_none()
     }
 
     static let parse: TypeBuilder.VarargsKw = { _, args, kwargs in

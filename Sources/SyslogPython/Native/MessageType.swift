@@ -20,7 +20,7 @@ enum MessageType {
             .noArgs("get_timestamp", getTimestamp),
             .varargsKw("set_source_ipaddress", setSourceAddress),
             .o("set_recvd_rawmsg_size", setRawSize),
-            .o("set_bookmark", setBookmark),
+            .o("set_bookmark", setBookmarkMethod),
             .varargsKw("parse", parse, isStatic: true),
         ])
         let newFn: @convention(c) (UnsafeMutablePointer<PyTypeObject>?, PyObjectPtr?, PyObjectPtr?) -> PyObjectPtr? = tpNew
@@ -63,6 +63,22 @@ enum MessageType {
         return o
     }
 
+    /// Replaces the object's bookmark (None or nil: no bookmark).
+    static func setBookmark(_ o: PyObjectPtr, _ bookmark: PyObjectPtr?) {
+        let old = object(o).pointee.bookmark
+        if let b = bookmark, ssw_is_none(b) == 0 {
+            ssw_incref(b)
+            object(o).pointee.bookmark = b
+        } else {
+            object(o).pointee.bookmark = nil
+        }
+        ssw_xdecref(old)
+    }
+
+    /// The object's bookmark (borrowed), nil when it has none.
+    @inline(__always)
+    static func bookmark(_ o: PyObjectPtr) -> PyObjectPtr? { object(o).pointee.bookmark }
+
     /// Marks the object read-only (after posting) and returns its message.
     static func freeze(_ o: PyObjectPtr) { object(o).pointee.frozen = 1 }
 
@@ -94,6 +110,7 @@ enum MessageType {
     static let tpInit: @convention(c) (PyObjectPtr?, PyObjectPtr?, PyObjectPtr?) -> Int32 = { selfObj, args, kwargs in
         guard let selfObj, let msg = message(selfObj) else { return -1 }
         var text: PyObjectPtr?
+        var bookmark: PyObjectPtr?
         if let args {
             let n = ssw_tuple_size(args)
             if n > 2 {
@@ -101,9 +118,11 @@ enum MessageType {
                 return -1
             }
             if n >= 1 { text = ssw_tuple_item(args, 0) }
+            if n == 2 { bookmark = ssw_tuple_item(args, 1) }
         }
         if let kwargs {
             if let m = PyDict_GetItemString(kwargs, "message") { text = m }
+            if let b = PyDict_GetItemString(kwargs, "bookmark") { bookmark = b }
             let known = (PyDict_GetItemString(kwargs, "message") != nil ? 1 : 0)
                 + (PyDict_GetItemString(kwargs, "bookmark") != nil ? 1 : 0)
             if PyDict_Size(kwargs) > known {
@@ -111,6 +130,7 @@ enum MessageType {
                 return -1
             }
         }
+        setBookmark(selfObj, bookmark)
         guard let text, ssw_is_none(text) == 0 else { return 0 }
         if ssw_unicode_check(text) != 0 {
             var size: Py_ssize_t = 0
@@ -134,6 +154,7 @@ enum MessageType {
             Unmanaged<LogMessage>.fromOpaque(raw).release()
             object(o).pointee.message = nil
         }
+        setBookmark(o, nil)
         ssw_type_free(o)
     }
 

@@ -7,9 +7,14 @@ import SyslogMessage
 enum SourceType {
     /// The type object, created once at module init (GIL held); read-only afterwards.
     nonisolated(unsafe) static var type: PyObjectPtr?
+    /// `_syslogng.LogFetcher`: the same object layout, without the posting methods (spec §6.1).
+    nonisolated(unsafe) static var fetcherType: PyObjectPtr?
 
-    static func create() -> PyObjectPtr? {
-        let methods = TypeBuilder.methodTable([
+    static func create() -> PyObjectPtr? { create(fetcher: false) }
+    static func createFetcher() -> PyObjectPtr? { create(fetcher: true) }
+
+    private static func create(fetcher: Bool) -> PyObjectPtr? {
+        let methods = TypeBuilder.methodTable(fetcher ? [.o("set_transport_name", setTransportName)] : [
             .fastKw("post_message", postMessage),
             .noArgs("close_batch", closeBatch),
             .o("set_transport_name", setTransportName),
@@ -39,15 +44,16 @@ enum SourceType {
             ssw_type_free(o)
         }
         let initFn: @convention(c) (PyObjectPtr?, PyObjectPtr?, PyObjectPtr?) -> Int32 = { _, _, _ in 0 }
+        var slots: [(Int32, UnsafeMutableRawPointer?)] = [
+            (Py_tp_new, TypeBuilder.raw(newFn)), (Py_tp_init, TypeBuilder.raw(initFn)),
+            (Py_tp_dealloc, TypeBuilder.raw(deallocFn)),
+            (Py_tp_methods, UnsafeMutableRawPointer(methods)),
+            (Py_tp_members, UnsafeMutableRawPointer(members))]
+        if !fetcher { slots.append((Py_tp_getset, UnsafeMutableRawPointer(getsets))) }
         let t = TypeBuilder.makeType(
-            name: "_syslogng.LogSource", basicSize: ssw_source_basicsize(),
-            flags: TypeBuilder.flagDefault | TypeBuilder.flagBaseType,
-            slots: [(Py_tp_new, TypeBuilder.raw(newFn)), (Py_tp_init, TypeBuilder.raw(initFn)),
-                    (Py_tp_dealloc, TypeBuilder.raw(deallocFn)),
-                    (Py_tp_methods, UnsafeMutableRawPointer(methods)),
-                    (Py_tp_members, UnsafeMutableRawPointer(members)),
-                    (Py_tp_getset, UnsafeMutableRawPointer(getsets))])
-        type = t
+            name: fetcher ? "_syslogng.LogFetcher" : "_syslogng.LogSource", basicSize: ssw_source_basicsize(),
+            flags: TypeBuilder.flagDefault | TypeBuilder.flagBaseType, slots: slots)
+        if fetcher { fetcherType = t } else { type = t }
         return t
     }
 
@@ -63,6 +69,11 @@ enum SourceType {
 
     static func isInstance(_ o: PyObjectPtr) -> Bool {
         guard let t = type else { return false }
+        return PyObject_TypeCheck(o, UnsafeMutableRawPointer(t).assumingMemoryBound(to: PyTypeObject.self)) != 0
+    }
+
+    static func isFetcher(_ o: PyObjectPtr) -> Bool {
+        guard let t = fetcherType else { return false }
         return PyObject_TypeCheck(o, UnsafeMutableRawPointer(t).assumingMemoryBound(to: PyTypeObject.self)) != 0
     }
 
@@ -117,6 +128,20 @@ enum SourceType {
                 return nil
             }
             let autoClose = object(selfObj).pointee.auto_close_batches != 0
+            let bookmark = MessageType.bookmark(arg)
+            if b.tracker == nil, bookmark != nil {
+                Py.raise(ssw_exc_runtime_error(), "Bookmarks can not be used without creating an AckTracker instance (self.ack_tracker)")
+                return nil
+            }
+            if let tracker = b.tracker, let rawMessage = MessageType.object(arg).pointee.message {
+                // Tracked: each post gets its own ack record (a frozen message is copied first).
+                let m = Unmanaged<LogMessage>.fromOpaque(rawMessage).takeUnretainedValue()
+                let msg = MessageType.object(arg).pointee.frozen != 0 ? m.clone() : m
+                MessageType.freeze(arg)
+                msg.ackTarget = tracker.record(bookmark: bookmark, gil)
+                b.post(msg, autoClose: autoClose, gil)
+                return ssw_new_none()
+            }
             if MessageType.object(arg).pointee.frozen != 0 {
                 // Posted before: post a copy, so this post cannot change the earlier one.
                 b.post(Unmanaged<LogMessage>.fromOpaque(rawMessage).takeUnretainedValue().clone(), autoClose: autoClose, gil)

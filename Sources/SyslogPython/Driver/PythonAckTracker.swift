@@ -121,6 +121,11 @@ final class PythonAckTracker: @unchecked Sendable {
     }
 
     /// A destination acknowledged the record's message (any thread, GIL not needed).
+    ///
+    /// The window slot of an instant or consecutive tracker's message comes back once its
+    /// callback ran: a plugin that saves its position there has at most `log-iw-size`
+    /// messages delivered but not saved, which bounds what a crash can repeat. A batched
+    /// tracker's slot comes back at once (a batch may be larger than the window).
     fileprivate func acknowledged(_ r: Record) {
         let w: SourceWindow? = lock.withLock {
             acked.append(r)
@@ -128,7 +133,7 @@ final class PythonAckTracker: @unchecked Sendable {
             lock.broadcast()
             return windowRef
         }
-        w?.acknowledge(1)
+        if case .batched = kind { w?.acknowledge(1) }
     }
 
     /// The source is deinitialised: what was acknowledged, the partial batch included, is
@@ -191,16 +196,20 @@ final class PythonAckTracker: @unchecked Sendable {
             for r in records {
                 if let b = r.bookmark { call([b.pointer], gil) }
             }
+            if !records.isEmpty { window?.acknowledge(records.count) }
         case .consecutive:
             var last: PyRef?
+            var done = 0
             lock.withLock {
                 for r in records { outOfOrder[r.sequence] = r }
                 while let r = outOfOrder.removeValue(forKey: lowest) {
                     if let b = r.bookmark { last = b }
                     lowest += 1
+                    done += 1
                 }
             }
             if let last { call([last.pointer], gil) }
+            if done > 0 { window?.acknowledge(done) }
         case .batched(let timeout, let size):
             var pending: [PyRef] = lock.withLock {
                 for r in records { if let b = r.bookmark { batch.append(b) } }

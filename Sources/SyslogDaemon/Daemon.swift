@@ -74,13 +74,6 @@ public final class Daemon {
         s.trace = options.trace
         InternalLog.shared.settings = s
 
-        do {
-            persist = try PersistStore(path: options.persistFile)
-        } catch {
-            StandardError.write(error.description + "\n")
-            return ExitCode.initError.rawValue
-        }
-        PersistStore.current = persist
         let config: ConfigFile
         let pipeline: Pipeline
         switch load(options.configFile) {
@@ -92,6 +85,13 @@ public final class Daemon {
             pipeline = p
         }
         if options.syntaxOnly { return ExitCode.ok.rawValue }
+        do {
+            persist = try PersistStore(path: options.persistFile)
+        } catch {
+            InternalLog.shared.error(error.description)
+            return ExitCode.initError.rawValue
+        }
+        PersistStore.current = persist
         // From here on Python's Persist() works (not in the first config's python {} block).
         PersistStore.setAvailable(true)
         do {

@@ -190,4 +190,25 @@ import Glibc
         s3.write(PythonSourceEndToEndTests.sourceConfig(s3, driver: #"class("pftest.Counter") fetch-no-data-delay(1)"#))
         try PythonSourceEndToEndTests.expectStartupFailure(s3, code: 1, ["Unknown option 'fetch-no-data-delay'"])
     }
+
+    @Test("examples/python-fetcher.conf: its spool fetcher resumes after a restart without repeating")
+    func spoolExample() throws {
+        let s = Scratch()
+        #expect(try DaemonProcess.run(["-s", "-f", DaemonProcess.packageRoot + "/examples/python-fetcher.conf"], dir: s.dir) == 0)
+        let spool = s.dir + "/spool.jsonl"
+        writeText(spool, #"{"message": "one", "user": "ann"}"# + "\n" + #"{"message": "two", "user": "bob"}"# + "\n")
+        s.write("""
+            source s { python-fetcher(class("spool_fetcher.SpoolFetcher") options("path" => "\(spool)")
+                                      fetch-no-data-delay(0.1)); };
+            destination d { file("\(s.out)" template("[$TRANSPORT] ${user} $MSG\\n")); };
+            log { source(s); destination(d); flags(flow-control); };
+            """)
+        let env = ["PYTHONPATH": DaemonProcess.fixtures + "/python:" + DaemonProcess.packageRoot + "/examples/python"]
+        _ = try PythonSourceEndToEndTests.runUntil(s, env: env) { lines(s.out).count == 2 }
+        let f = fopen(spool, "a")
+        fputs(#"{"message": "three", "user": "cy"}"# + "\n", f)
+        fclose(f)
+        _ = try PythonSourceEndToEndTests.runUntil(s, env: env) { lines(s.out).count == 3 }
+        #expect(lines(s.out) == ["[spool] ann one", "[spool] bob two", "[spool] cy three"])
+    }
 }

@@ -120,3 +120,9 @@ class LogFetcher(_NativeFetcher):
 
     def request_exit(self):
         pass
+
+    def fetch(self):
+        """Must be overridden; the daemon refuses a fetcher class that does not."""
+        raise NotImplementedError
+
+    fetch._syslogng_abstract = True

@@ -309,3 +309,153 @@ def test_logging_is_not_redirected_outside_daemon():
     import logging
     from syslogng.logger import InternalHandler
     assert InternalHandler is None or not any(isinstance(h, InternalHandler) for h in logging.getLogger().handlers)
+
+
+# Persist stand-in (PE-01..PE-11 outside the daemon)
+
+@pytest.fixture
+def fresh_persist():
+    from syslogng import persist
+    persist._reset_memory()
+    yield
+    persist._reset_memory()
+
+
+def test_persist_roundtrip_and_types(fresh_persist):
+    p = syslogng.Persist("pe")
+    assert "key" not in p
+    p["key"] = "value"
+    assert "key" in p and p["key"] == "value"
+    p["number"] = 5
+    p["bytes"] = b"bytes"
+    assert {p[k] for k in p} == {"value", 5, b"bytes"}
+    assert sorted(p) == ["bytes", "key", "number"]
+    # A new object on the same name sees the values (as after a restart of the daemon).
+    assert syslogng.Persist("pe")["number"] == 5
+
+
+def test_persist_errors(fresh_persist):
+    p = syslogng.Persist("pe")
+    with pytest.raises(KeyError):
+        p["missing"]
+    with pytest.raises(ValueError, match="persist name cannot contain ##"):
+        syslogng.Persist("a##b")
+    with pytest.raises(TypeError, match="Value must be either string, integer or bytes"):
+        p["f"] = 1.5
+    with pytest.raises(TypeError, match="Value must be either string, integer or bytes"):
+        p["b"] = True
+    with pytest.raises(TypeError):
+        del p["key"]
+    with pytest.raises(TypeError, match="key is not a string object"):
+        p[5] = "x"
+
+
+def test_persist_defaults_subclass_and_namespace(fresh_persist):
+    class Sub(syslogng.Persist):
+        def __init__(self):
+            super().__init__(persist_name="foo")
+
+    assert Sub().persist_name == "foo"
+    p = syslogng.Persist("pers_x", defaults={"pos": 0})
+    assert p["pos"] == 0 and list(p) == ["pos"]
+    p["pos"] = 9
+    assert syslogng.Persist("pers_x", defaults={"pos": 0})["pos"] == 9
+    syslogng.Persist("foo")["k"] = 1
+    syslogng.Persist("foobar")["other"] = 2
+    assert list(syslogng.Persist("foo")) == ["k"]
+
+
+# Ack trackers stand-ins (AT-01, AT-02, AT-05/06/08 outside the daemon)
+
+def test_tracker_callable_checks():
+    with pytest.raises(TypeError, match=r"A callable object is expected \(ack_callback\)"):
+        syslogng.InstantAckTracker(ack_callback=5)
+    with pytest.raises(TypeError, match=r"A callable object is expected \(ack_callback\)"):
+        syslogng.ConsecutiveAckTracker(5)
+    with pytest.raises(TypeError, match=r"A callable object is expected \(batched_ack_callback\)"):
+        syslogng.BatchedAckTracker(100, 2, 5)
+    assert isinstance(syslogng.InstantAckTracker(print), syslogng.ack.AckTrackerFactory)
+
+
+class _TrackedSource(LogSource):
+    def __init__(self, tracker):
+        super().__init__()
+        self.ack_tracker = tracker
+
+    def run(self):
+        pass
+
+    def request_exit(self):
+        pass
+
+
+def test_trackers_call_back_when_posted():
+    got = []
+    src = _TrackedSource(syslogng.InstantAckTracker(got.append))
+    for i in range(1, 4):
+        src.post_message(LogMessage("m", bookmark=i))
+    src.post_message(LogMessage("no bookmark"))
+    assert got == [1, 2, 3]
+    batches = []
+    src = _TrackedSource(syslogng.BatchedAckTracker(0, 2, batches.append))
+    for i in range(1, 6):
+        src.post_message(LogMessage("m", bookmark=i))
+    src.ack_tracker._flush()
+    assert batches == [[2, 1], [4, 3], [5]]
+
+
+def test_bookmark_without_tracker_raises():
+    src = _TrackedSource(None)
+    with pytest.raises(RuntimeError, match="Bookmarks can not be used without creating an AckTracker"):
+        src.post_message(LogMessage("m", bookmark=1))
+
+
+# A fetcher plugin's own unit test, as an author writes it (issue: stand-ins for LogFetcher)
+
+class _SpoolFetcher(LogFetcher):
+    def init(self, options):
+        self.items = list(options["items"])
+        self.persist = syslogng.Persist("spool", defaults={"pos": 0})
+        self.ack_tracker = syslogng.ConsecutiveAckTracker(self.saved)
+        return True
+
+    def saved(self, pos):
+        self.persist["pos"] = pos
+
+    def fetch(self):
+        pos = self.persist["pos"]
+        if pos >= len(self.items):
+            return (LogFetcher.NO_DATA,)
+        return (LogFetcher.SUCCESS, LogMessage(self.items[pos], bookmark=pos + 1))
+
+
+def test_fetcher_unit_test_pattern(fresh_persist):
+    f = _SpoolFetcher()
+    assert f.init({"items": ["a", "b"]})
+    assert f.open() is True
+    result, msg = f.fetch()
+    assert result == LogFetcher.SUCCESS and msg["MESSAGE"] == b"a"
+    f.ack_tracker._ack(msg.bookmark)
+    assert syslogng.Persist("spool")["pos"] == 1
+    f.set_transport_name("spool")
+    assert f.transport_name == "spool"
+
+
+# LogTemplate stand-in (TP-02, TP-05)
+
+def test_template_needs_options():
+    t = syslogng.LogTemplate("${MESSAGE}")
+    with pytest.raises(RuntimeError, match="LogTemplateOptions must be provided"):
+        t.format(LogMessage("x"))
+    assert t.format(LogMessage("x"), syslogng.LogTemplateOptions()) == b"x"
+    with pytest.raises(TypeError):
+        syslogng.LogTemplate("${PROGRAM}", None)
+    with pytest.raises(syslogng.LogTemplateException):
+        syslogng.LogTemplate("${incomplete")
+
+
+def test_module_surface():
+    for name in ("LogSource", "LogFetcher", "LogMessage", "LogTemplate", "LogTemplateOptions",
+                 "LogTemplateException", "Persist", "Logger", "InstantAckTracker", "ConsecutiveAckTracker",
+                 "BatchedAckTracker", "LogFetcherResult"):
+        assert hasattr(syslogng, name), name

@@ -243,7 +243,14 @@ final class PythonSourceDriver: ThreadedSourceBody, @unchecked Sendable {
     }
 
     private func lookUpFetcherMethods(_ inst: PyObjectPtr, _ gil: borrowing GIL) throws(PipelineInitError) {
-        guard let fetch = Py.attr(inst, "fetch", gil) else {
+        // The base class's fetch() (marked abstract) counts as missing.
+        let abstract = Py.attr(inst, "fetch", gil).map { f in
+            defer { ssw_decref(f) }
+            guard let mark = Py.attr(f, "_syslogng_abstract", gil) else { return false }
+            ssw_decref(mark)
+            return true
+        } ?? true
+        guard !abstract, let fetch = Py.attr(inst, "fetch", gil) else {
             throw fail("Error initializing Python fetcher, class does not have a fetch() method")
         }
         fetchMethod = PyRef(owned: fetch)

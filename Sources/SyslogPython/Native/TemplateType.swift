@@ -72,11 +72,18 @@ enum TemplateType {
         return t
     }
 
-    /// A new LogTemplate object for `text` (new reference), for `options(… LogTemplate("…"))`.
+    /// A new LogTemplate object for `text` (new reference), for `options(… LogTemplate("…"))`:
+    /// It carries the configuration's template options, so `format(msg)` needs none.
     static func make(_ text: String, _ gil: borrowing GIL) -> PyObjectPtr? {
         guard let t = type, let s = Py.str(text) else { return nil }
         defer { ssw_decref(s) }
-        return Py.call(t, [s], gil)
+        guard let module = PyImport_ImportModule("syslogng.template") else { return nil }
+        defer { ssw_decref(module) }
+        guard let cls = PyObject_GetAttrString(module, "LogTemplateOptions") else { return nil }
+        defer { ssw_decref(cls) }
+        guard let opts = Py.call(cls, [], gil) else { return nil }
+        defer { ssw_decref(opts) }
+        return Py.call(t, [s, opts], gil)
     }
 
     /// `format(msg, options=None, tz=LTZ_SEND, seqnum=0)`: the options of the call or of the

@@ -211,4 +211,19 @@ import Glibc
         _ = try PythonSourceEndToEndTests.runUntil(s, env: env) { lines(s.out).count == 3 }
         #expect(lines(s.out) == ["[spool] ann one", "[spool] bob two", "[spool] cy three"])
     }
+
+    @Test("A fetched message is written at once, even while the next fetch() blocks")
+    func promptDelivery() throws {
+        let s = Scratch()
+        s.write(Self.config(s, driver: #"class("pftest.ThenSlow")"#))
+        let d = try s.start()
+        #expect(waitUntil { s.value("posted") != nil })
+        let posted = Double(s.value("posted") ?? "") ?? 0
+        #expect(waitUntil(timeout: 5) { lines(s.out) == ["first"] })
+        var tv = timeval()
+        gettimeofday(&tv, nil)
+        let seen = Double(tv.tv_sec) + Double(tv.tv_usec) / 1e6
+        #expect(seen - posted < 0.3, "\(seen - posted)")
+        #expect(d.stop() == 0)
+    }
 }

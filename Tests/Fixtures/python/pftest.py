@@ -380,3 +380,23 @@ class Fast(LogFetcher):
             return (LogFetcher.NO_DATA,)
         self.n += 1
         return (LogFetcher.SUCCESS, LogMessage("fast %d" % self.n))
+
+
+class ThenSlow(LogFetcher):
+    """One message at once, then a fetch() that blocks until request_exit() (an API call)."""
+
+    def init(self, options):
+        self.exit = threading.Event()
+        self.sent = False
+        return True
+
+    def fetch(self):
+        if not self.sent:
+            self.sent = True
+            note("posted", "%.3f" % time.time())
+            return (LogFetcher.SUCCESS, LogMessage("first"))
+        self.exit.wait(10)
+        return (LogFetcher.NO_DATA,)
+
+    def request_exit(self):
+        self.exit.set()

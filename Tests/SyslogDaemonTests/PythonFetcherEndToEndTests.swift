@@ -226,4 +226,25 @@ import Glibc
         #expect(seen - posted < 0.3, "\(seen - posted)")
         #expect(d.stop() == 0)
     }
+
+    @Test("A fetcher without data sleeps: NO_DATA every 50 ms costs (almost) no CPU")
+    func idleFetcherDoesNotSpin() throws {
+        let s = Scratch()
+        s.write(Self.config(s, driver: #"class("pftest.Scripted") fetch-no-data-delay(0.05)"#))
+        let d = try s.start()
+        #expect(waitUntil { Self.events(s).contains { $0.what == "fetch NO_DATA" } })
+        func cpuSeconds() -> Double {
+            let fields = (readText("/proc/\(d.pid)/stat") ?? "").split(separator: ")").last?.split(separator: " ") ?? []
+            // utime and stime are fields 14 and 15 of stat, 12 and 13 after the command name.
+            guard fields.count > 13, let u = Double(fields[11]), let k = Double(fields[12]) else { return -1 }
+            return (u + k) / Double(sysconf(Int32(_SC_CLK_TCK)))
+        }
+        let before = cpuSeconds()
+        usleep(2_000_000)
+        let used = cpuSeconds() - before
+        #expect(d.stop() == 0)
+        #expect(before >= 0 && used < 0.4, "CPU \(used) s in 2 s")
+        let fetches = Self.events(s).filter { $0.what == "fetch NO_DATA" }.count
+        #expect(fetches > 15 && fetches < 60, "\(fetches)")
+    }
 }

@@ -75,12 +75,13 @@ final class PythonAckTracker: @unchecked Sendable {
         defer { ssw_decref(module) }
         guard let base = PyObject_GetAttrString(module, "AckTrackerFactory") else { return nil }
         defer { ssw_decref(base) }
-        guard PyObject_IsInstance(obj, base) == 1,
-              let kindObj = Py.attr(obj, "_kind", gil), let kindName = Py.string(kindObj).map({ k in
-                  ssw_decref(kindObj)
-                  return k
-              }),
-              let cb = Py.attr(obj, "_callback", gil) else {
+        guard PyObject_IsInstance(obj, base) == 1, let kindObj = Py.attr(obj, "_kind", gil) else {
+            PyErr_Clear()
+            return nil
+        }
+        let kindName = Py.string(kindObj)
+        ssw_decref(kindObj)
+        guard let kindName, let cb = Py.attr(obj, "_callback", gil) else {
             PyErr_Clear()
             return nil
         }

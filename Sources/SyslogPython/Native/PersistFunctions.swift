@@ -70,7 +70,9 @@ enum PersistFunctions {
             return nil
         }
         guard let s = store() else { return nil }
-        return ssw_new_bool(s.set(k, v) ? 1 : 0)
+        // Without the GIL: a write may wait for the disk (compaction syncs the file).
+        let stored = Python.entry(failing: false) { gil in gil.detach { s.set(k, v) } }
+        return ssw_new_bool(stored ? 1 : 0)
     }
 
     /// `_persist_keys(prefix)`: the stored keys that start with `prefix`, without it.

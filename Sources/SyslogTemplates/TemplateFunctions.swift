@@ -1,4 +1,5 @@
-/// The registry of template functions: `echo`, `if` and `format-json`.
+/// The registry of template functions: `echo`, `if` and `format-json`, then those plugins
+/// registered (``PluginFunctions``).
 enum TemplateFunctions {
     /// Names of the functions this engine provides.
     static let names: Set<String> = ["echo", "if", "format-json"]
@@ -13,6 +14,9 @@ enum TemplateFunctions {
         case "format-json":
             return try FormatJSONFunction(call, options: options, conditionCompiler: conditionCompiler)
         default:
+            if let factory = PluginFunctions.factory(call.name) {
+                return try PluginFunctionCall(call, factory: factory, options: options, conditionCompiler: conditionCompiler)
+            }
             throw TemplateError("Unknown template function '\(call.name)'", offset: call.offset)
         }
     }

@@ -286,7 +286,7 @@ import Glibc
 
     // MARK: templates (TP)
 
-    @Test("TP-01 TP-02 TP-03 TP-04 TP-05 TP-06 LogTemplate, LogTemplateOptions, get_installation_path_for")
+    @Test("TP-01 TP-02 TP-03 TP-04 TP-05 TP-06 TP-07 LogTemplate, LogTemplateOptions, get_installation_path_for, IntegerPointer")
     func templates() throws {
         let s = Scratch()
         s.write(PythonFetcherEndToEndTests.config(s, driver: #"class("pftest.Templates") options("count" => 1)"#,
@@ -304,6 +304,40 @@ import Glibc
         let prefix = resolved.split(separator: "/").dropLast(2).joined(separator: "/")
         #expect(s.value("tp06") == "=> ('/foo/bar', '/\(prefix)/foo/bar')")
         #expect(s.value("tp_str") == "=> '${PROGRAM} x'")
+        #expect(s.value("tp07") == "=> (0, 1, '1', 11)")
+    }
+
+    @Test("TP-08 LM-32 $(python f …): typed results, bytes arguments, read-only message, <error> on failure")
+    func templateFunction() throws {
+        let s = Scratch()
+        s.write("""
+            python {
+            import datetime
+            def t_str(msg): return "s:" + msg["MESSAGE"].decode()
+            def t_int(msg): return 42
+            def t_float(msg): return 1.5
+            def t_bool(msg): return True
+            def t_none(msg): return None
+            def t_list(msg): return ["a", "b c"]
+            def t_dt(msg): return datetime.datetime.fromtimestamp(1680456974, datetime.timezone.utc)
+            def t_bytes(msg): return b"raw"
+            def t_args(msg, *args): return repr(args)
+            def t_raise(msg): raise ValueError("nope")
+            def t_write(msg):
+                msg["X"] = "y"
+                return "written"
+            def t_object(msg): return object()
+            };
+            \(PythonFetcherEndToEndTests.config(s, driver: #"class("pftest.Counter") options("count" => 1)"#,
+                template: "$(python t_str)|$(python t_int)|$(python t_float)|$(python t_bool)|[$(python t_none)]|$(python t_list)|$(python t_dt)|$(python t_bytes)|$(python t_args lit 'two words' $MSG $(echo nested))|$(python t_raise)|$(python t_write)|$(python t_object)|$(python missing)|$(python pftest.template_function)"))
+            """)
+        _ = try PythonSourceEndToEndTests.runUntil(s) { lines(s.out).count == 1 }
+        let fields = (lines(s.out).first ?? "").split(separator: "|", omittingEmptySubsequences: false).map(String.init)
+        #expect(fields == ["s:msg 1", "42", "1.500000", "true", "[]", "a,\"b c\"", "1680456974.000", "raw",
+                           "(b'lit', b'two words', b'msg 1', b'nested')", "<error>", "<error>", "<error>", "<error>",
+                           "from module msg 1"], "\(fields)")
+        #expect(s.stderr.contains("$(python): Error calling Python function; function='t_raise'"), "\(s.stderr)")
+        #expect(s.stderr.contains("function='missing'"))
     }
 }
 

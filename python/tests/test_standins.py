@@ -459,3 +459,17 @@ def test_module_surface():
                  "LogTemplateException", "Persist", "Logger", "InstantAckTracker", "ConsecutiveAckTracker",
                  "BatchedAckTracker", "LogFetcherResult"):
         assert hasattr(syslogng, name), name
+
+
+# IntegerPointer (TP-07): reads the live counter each time
+
+def test_integer_pointer_follows_the_counter():
+    from syslogng.integer_pointer import IntegerPointer
+    counter = [0]
+    p = IntegerPointer(lambda: counter[0])
+    assert int(p) == 0 and str(p) == "0" and p == 0 and not p
+    counter[0] = 1
+    assert int(p) == 1 and p == 1 and p > 0 and p
+    assert list(range(5))[p] == 1 and "%d" % p == "1" and p + 1 == 2
+    with pytest.raises(TypeError):
+        IntegerPointer(5)

@@ -20,6 +20,7 @@ public enum PythonPlugin {
     nonisolated(unsafe) public static var packageDirectory: String?
 
     public static func register(in registry: DriverRegistry) {
+        PythonTemplateFunction.register()
         registry.registerWillBuild { config, buildState throws(ConfigError) in
             // A fresh main module per configuration, created only when the config uses Python.
             guard usesPython(config) else { return }
@@ -29,6 +30,8 @@ public enum PythonPlugin {
                 state.main = PyRef(owned: PyModule_New("_syslogng_main"))
                 if let m = state.main, let d = PyModule_GetDict(m.pointer) {
                     PyDict_SetItemString(d, "__builtins__", PyEval_GetBuiltins())
+                    // Importable by that name (and `$(python f)` finds f there).
+                    if let modules = PyImport_GetModuleDict() { PyDict_SetItemString(modules, "_syslogng_main", m.pointer) }
                 }
             }
         }
@@ -109,6 +112,19 @@ public enum PythonPlugin {
             try PythonRuntime.initialize()
         } catch {
             throw ConfigError(message: error.message)
+        }
+    }
+
+    /// Starts the interpreter for a configuration that only uses Python through `$(python …)`
+    /// (no `python {}` block or driver): with the `syslogng` package on `sys.path`.
+    static func ensureInterpreter() {
+        guard !PythonRuntime.isInitialized else { return }
+        PythonRuntime.extraPaths = [packageDirectory ?? findPackageDirectory()].compactMap { $0 }
+        PythonRuntime.beforeStart = [NativeModule.registerBuiltin]
+        do {
+            try PythonRuntime.initialize()
+        } catch {
+            InternalLog.shared.error("Error initializing the Python interpreter", [("error", error.message)])
         }
     }
 

@@ -339,6 +339,12 @@ class Templates(Counter):
         check("tp06", lambda: (syslogng.get_installation_path_for("/foo/bar"),
                                syslogng.get_installation_path_for("${prefix}/foo/bar")))
         check("tp_str", lambda: str(syslogng.LogTemplate("${PROGRAM} x")))
+        from syslogng.integer_pointer import IntegerPointer
+        counter = [0]
+        pointer = IntegerPointer(lambda: counter[0])
+        before = int(pointer)
+        counter[0] = 1
+        check("tp07", lambda: (before, int(pointer), "%d" % pointer, [10, 11][pointer]))
         return True
 
 
@@ -400,3 +406,8 @@ class ThenSlow(LogFetcher):
 
     def request_exit(self):
         self.exit.set()
+
+
+def template_function(msg):
+    """$(python pftest.template_function): a dotted name is imported."""
+    return "from module " + msg["MESSAGE"].decode()

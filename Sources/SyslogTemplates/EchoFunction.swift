@@ -6,12 +6,7 @@ final class EchoFunction: TemplateFunction {
 
     init(_ call: FunctionCall, options: TemplateOptions,
          conditionCompiler: Template.ConditionCompiler?) throws(TemplateError) {
-        var list: [Template] = []
-        for arg in call.arguments {
-            list.append(try TemplateFunctions.compileArgument(arg.text, at: arg.offset, options: options,
-                                                              conditionCompiler: conditionCompiler))
-        }
-        arguments = list
+        arguments = try TemplateFunctions.compileArguments(call, options: options, conditionCompiler: conditionCompiler)
     }
 
     func render(_ msg: RenderInput, into out: inout [UInt8], context: inout TemplateRenderContext) {

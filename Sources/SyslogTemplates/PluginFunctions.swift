@@ -28,12 +28,7 @@ final class PluginFunctionCall: TemplateFunction {
 
     init(_ call: FunctionCall, factory: PluginFunctions.Factory, options: TemplateOptions,
          conditionCompiler: Template.ConditionCompiler?) throws(TemplateError) {
-        var list: [Template] = []
-        for arg in call.arguments {
-            list.append(try TemplateFunctions.compileArgument(arg.text, at: arg.offset, options: options,
-                                                              conditionCompiler: conditionCompiler))
-        }
-        arguments = list
+        arguments = try TemplateFunctions.compileArguments(call, options: options, conditionCompiler: conditionCompiler)
         do {
             function = try factory(call.arguments.map(\.text))
         } catch {

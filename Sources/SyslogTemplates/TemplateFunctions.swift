@@ -21,6 +21,16 @@ enum TemplateFunctions {
         }
     }
 
+    /// Compiles every argument of `call` as a template (see ``compileArgument``).
+    static func compileArguments(_ call: FunctionCall, options: TemplateOptions,
+                                 conditionCompiler: Template.ConditionCompiler?) throws(TemplateError) -> [Template] {
+        var list: [Template] = []
+        for arg in call.arguments {
+            list.append(try compileArgument(arg.text, at: arg.offset, options: options, conditionCompiler: conditionCompiler))
+        }
+        return list
+    }
+
     /// Compiles a function argument as a template (template-escape does not apply inside
     /// functions); error offsets are made relative to the enclosing template.
     static func compileArgument(_ text: String, at offset: Int, options: TemplateOptions,

@@ -39,17 +39,11 @@ class InstantAckTracker(AckTrackerFactory):
             self._callback(bookmark)
 
 
-class ConsecutiveAckTracker(AckTrackerFactory):
-    """``ack_callback(bookmark)`` with the last bookmark of each acknowledged prefix."""
+class ConsecutiveAckTracker(InstantAckTracker):
+    """``ack_callback(bookmark)`` with the last bookmark of each acknowledged prefix (the
+    stand-in acknowledges in posting order, so that is every bookmark)."""
 
     _kind = "consecutive"
-
-    def __init__(self, ack_callback):
-        self._callback = self._check(ack_callback, "ack_callback")
-
-    def _ack(self, bookmark):
-        if bookmark is not None:
-            self._callback(bookmark)
 
 
 class BatchedAckTracker(AckTrackerFactory):

@@ -2,24 +2,12 @@
 
 Like pstest.py, every plugin appends "<key> <value>" lines to the file named by PSTEST_REPORT.
 """
-import os
 import threading
 import time
 
 import syslogng
+from pstest import check, note
 from syslogng import LogFetcher, LogMessage, Persist
-
-
-def note(key, value=""):
-    with open(os.environ["PSTEST_REPORT"], "a") as f:
-        f.write("%s %s\n" % (key, value))
-
-
-def check(key, fn):
-    try:
-        note(key, "=> %r" % (fn(),))
-    except Exception as e:
-        note(key, "!! %s: %s" % (type(e).__name__, e))
 
 
 def event(what):

@@ -163,6 +163,23 @@ import Glibc
         #expect(!s2.stderr.contains("Segmentation"))
     }
 
+    @Test("A non-blocking source posting past its window: dropped posts get no ack record, the tracker goes on")
+    func droppedPostsDoNotStallTheTracker() throws {
+        let s = Scratch()
+        s.write(PythonSourceEndToEndTests.sourceConfig(s, driver: #"class("pftest.NonBlockingTracked") log-iw-size(10)"#,
+                                                       logFlags: "flags(flow-control);"))
+        let d = try s.start()
+        #expect(waitUntil { s.value("posted_all") != nil })
+        // The last message written is acknowledged in the end: no record waits for a dropped one.
+        #expect(waitUntil {
+            guard let last = lines(s.out).last, let n = Int(last.dropFirst(3)) else { return false }
+            return s.values("last_acked").last == String(n)
+        }, "\(lines(s.out).suffix(3)) \(s.values("last_acked").suffix(3))")
+        #expect(d.stop() == 0)
+        #expect(s.stderr.contains("Incorrectly suspended source, dropping message"))
+        #expect(lines(s.out).count < 3000)
+    }
+
     @Test("AT-13 acks pending at a reload reach the old instance's callback, after its deinit()")
     func acksAcrossReload() throws {
         let s = Scratch()

@@ -26,7 +26,9 @@ public final class PersistStore: @unchecked Sendable {
     // `lock` held.
     public let path: String
     private let lock = Mutex<Void>(())
-    private var values: [String: PersistValue] = [:]
+    /// Keys as UTF-8 bytes: Python tells keys apart by code points, Swift's `String` equality
+    /// by canonical equivalence (`é` and `e\u{301}` would be one key).
+    private var values: [[UInt8]: PersistValue] = [:]
     private var fd: Int32 = -1
     private var journalBytes = 0
     /// Bytes of a value plus its key, at most (larger values are refused).
@@ -77,12 +79,14 @@ public final class PersistStore: @unchecked Sendable {
     // MARK: access
 
     public func get(_ key: String) -> PersistValue? {
-        lock.withLock { _ in values[key] }
+        lock.withLock { _ in values[Array(key.utf8)] }
     }
 
-    /// Keys that start with `prefix`, sorted.
+    /// Keys that start with `prefix` (compared as bytes), with the prefix removed, sorted.
     public func keys(withPrefix prefix: String) -> [String] {
-        lock.withLock { _ in values.keys.filter { $0.hasPrefix(prefix) }.sorted() }
+        let p = Array(prefix.utf8)
+        let matching: [[UInt8]] = lock.withLock { _ in values.keys.filter { $0.starts(with: p) } }
+        return matching.map { String(decoding: $0.dropFirst(p.count), as: UTF8.self) }.sorted()
     }
 
     /// Stores a value; false when it could not be written (too large, disk error).
@@ -90,10 +94,11 @@ public final class PersistStore: @unchecked Sendable {
     public func set(_ key: String, _ value: PersistValue) -> Bool {
         let record = PersistStore.record(op: 1, key: key, value: value)
         guard record.count <= PersistStore.maxEntrySize else { return false }
+        let k = Array(key.utf8)
         return lock.withLock { _ in
-            if values[key] == value { return true }
+            if values[k] == value { return true }
             guard append(record) else { return false }
-            values[key] = value
+            values[k] = value
             maybeCompact()
             return true
         }
@@ -102,10 +107,11 @@ public final class PersistStore: @unchecked Sendable {
     /// Removes a key; false when the change could not be written.
     @discardableResult
     public func remove(_ key: String) -> Bool {
-        lock.withLock { _ in
-            guard values[key] != nil else { return true }
+        let k = Array(key.utf8)
+        return lock.withLock { _ in
+            guard values[k] != nil else { return true }
             guard append(PersistStore.record(op: 2, key: key, value: .bytes([]))) else { return false }
-            values[key] = nil
+            values[k] = nil
             maybeCompact()
             return true
         }
@@ -121,22 +127,34 @@ public final class PersistStore: @unchecked Sendable {
 
     // MARK: file
 
+    /// Appends one record. A write that failed part-way (a full disk) is cut off again, so a
+    /// later record never lands behind a damaged one (loading stops at the first damaged record).
     private func append(_ record: [UInt8]) -> Bool {
         guard fd >= 0 else { return false }
         let ok = record.withUnsafeBytes { FileDescriptor.writeAll(fd, $0) }
-        if ok { journalBytes += record.count }
+        if ok {
+            journalBytes += record.count
+        } else if ftruncate(fd, off_t(journalBytes)) != 0 {
+            // Cannot cut it off: rewrite the file from memory, or stop writing to it.
+            if !compactLocked() {
+                close(fd)
+                fd = -1
+            }
+        }
         return ok
     }
 
     private func maybeCompact() {
-        let live = values.reduce(0) { $0 + 16 + $1.key.utf8.count + PersistStore.size($1.value) }
+        let live = values.reduce(0) { $0 + 16 + $1.key.count + PersistStore.size($1.value) }
         if journalBytes > 64 * 1024 && journalBytes > 4 * live { _ = compactLocked() }
     }
 
     /// Writes the live values to a new file and renames it over the journal.
     private func compactLocked() -> Bool {
         var out = PersistStore.magic
-        for k in values.keys.sorted() { out += PersistStore.record(op: 1, key: k, value: values[k]!) }
+        for k in values.keys.sorted(by: { $0.lexicographicallyPrecedes($1) }) {
+            out += PersistStore.record(op: 1, key: k, value: values[k]!)
+        }
         let tmp = path + ".tmp"
         let nfd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
         guard nfd >= 0 else { return false }
@@ -170,8 +188,11 @@ public final class PersistStore: @unchecked Sendable {
     /// `[u32 payload length][u32 CRC-32 of payload][payload]`; payload: op (1 set, 2 remove),
     /// value type (0 string, 1 int, 2 bytes), u32 key length, key, value.
     static func record(op: UInt8, key: String, value: PersistValue) -> [UInt8] {
+        record(op: op, key: Array(key.utf8), value: value)
+    }
+
+    static func record(op: UInt8, key k: [UInt8], value: PersistValue) -> [UInt8] {
         var payload: [UInt8] = [op]
-        let k = Array(key.utf8)
         switch value {
         case .string(let s):
             payload.append(0)
@@ -214,13 +235,13 @@ public final class PersistStore: @unchecked Sendable {
 
     /// The values a file holds: journal records up to the first damaged one, or the lines of
     /// the older text format (`key=value`, as strings).
-    static func decode(_ data: [UInt8]) -> [String: PersistValue] {
-        var values: [String: PersistValue] = [:]
+    static func decode(_ data: [UInt8]) -> [[UInt8]: PersistValue] {
+        var values: [[UInt8]: PersistValue] = [:]
         guard data.starts(with: magic) else {
             let text = String(decoding: data, as: UTF8.self)
             for line in text.split(separator: "\n") where !line.hasPrefix("#") {
                 let kv = line.split(separator: "=", maxSplits: 1)
-                if kv.count == 2 { values[String(kv[0])] = .string(String(kv[1])) }
+                if kv.count == 2 { values[Array(kv[0].utf8)] = .string(String(kv[1])) }
             }
             return values
         }
@@ -234,7 +255,7 @@ public final class PersistStore: @unchecked Sendable {
             guard CRC32.checksum(payload) == crc else { break }
             let keyLen = Int(readU32(payload, 2))
             guard 6 + keyLen <= payload.count else { break }
-            let key = String(decoding: payload[6..<(6 + keyLen)], as: UTF8.self)
+            let key = Array(payload[6..<(6 + keyLen)])
             let rest = Array(payload[(6 + keyLen)...])
             if payload[0] == 2 {
                 values[key] = nil

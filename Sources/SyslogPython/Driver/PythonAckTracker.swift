@@ -71,9 +71,9 @@ final class PythonAckTracker: @unchecked Sendable {
     /// The tracker `obj` describes (an instance of one of syslogng's tracker classes), or nil
     /// when it is not one.
     static func make(from obj: PyObjectPtr, owner: String, _ gil: borrowing GIL) -> PythonAckTracker? {
-        guard let module = PyImport_ImportModule("syslogng.ack") else { return nil }
+        guard let module = PyImport_ImportModule("syslogng.ack") else { PyErr_Clear(); return nil }
         defer { ssw_decref(module) }
-        guard let base = PyObject_GetAttrString(module, "AckTrackerFactory") else { return nil }
+        guard let base = PyObject_GetAttrString(module, "AckTrackerFactory") else { PyErr_Clear(); return nil }
         defer { ssw_decref(base) }
         guard PyObject_IsInstance(obj, base) == 1, let kindObj = Py.attr(obj, "_kind", gil) else {
             PyErr_Clear()
@@ -200,15 +200,19 @@ final class PythonAckTracker: @unchecked Sendable {
             if !records.isEmpty { window?.acknowledge(records.count) }
         case .consecutive:
             var last: PyRef?
-            var done = 0
+            // Records leave the table inside the lock but are released after it: releasing a
+            // bookmark may run Python code, which may hand the GIL to a thread that wants the lock.
+            var released: [Record] = []
             lock.withLock {
                 for r in records { outOfOrder[r.sequence] = r }
                 while let r = outOfOrder.removeValue(forKey: lowest) {
                     if let b = r.bookmark { last = b }
                     lowest += 1
-                    done += 1
+                    released.append(r)
                 }
             }
+            let done = released.count
+            released.removeAll()
             if let last { call([last.pointer], gil) }
             if done > 0 { window?.acknowledge(done) }
         case .batched(let timeout, let size):

@@ -16,6 +16,9 @@ public enum PythonPlugin {
 
     static func state(_ ctx: BuildContext) -> BuildState { state(ctx.state) }
     static func state(_ build: SyslogCore.BuildState) -> BuildState { build.value(BuildState.self) { BuildState() } }
+    /// The main module of the configuration being built (builds run on the control thread, one
+    /// at a time): `$(python f)` templates compiled during the build keep it.
+    nonisolated(unsafe) static var buildingMain: PyRef?
     /// Where the pure-Python `syslogng` package is, found at start-up.
     nonisolated(unsafe) public static var packageDirectory: String?
 
@@ -23,6 +26,7 @@ public enum PythonPlugin {
         PythonTemplateFunction.register()
         registry.registerWillBuild { config, buildState throws(ConfigError) in
             // A fresh main module per configuration, created only when the config uses Python.
+            buildingMain = nil
             guard usesPython(config) else { return }
             try startInterpreter(config)
             let state = state(buildState)
@@ -30,10 +34,9 @@ public enum PythonPlugin {
                 state.main = PyRef(owned: PyModule_New("_syslogng_main"))
                 if let m = state.main, let d = PyModule_GetDict(m.pointer) {
                     PyDict_SetItemString(d, "__builtins__", PyEval_GetBuiltins())
-                    // Importable by that name (and `$(python f)` finds f there).
-                    if let modules = PyImport_GetModuleDict() { PyDict_SetItemString(modules, "_syslogng_main", m.pointer) }
                 }
             }
+            buildingMain = state.main
         }
         registry.registerBlock("python") { code, range, errors, buildState throws(ConfigError) in
             let state = state(buildState)

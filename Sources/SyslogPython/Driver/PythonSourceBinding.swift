@@ -48,27 +48,37 @@ final class PythonSourceBinding: @unchecked Sendable {
     }
 
     /// Posts from `run()`: takes a window slot (waiting with the GIL released when the window is
-    /// full, or dropping in non-blocking mode), then routes the message.
+    /// full, or dropping in non-blocking mode), then routes the message. False with
+    /// RuntimeError set for a bookmark without an ack tracker (spec §4.1, checked after the
+    /// suspended-source drop).
     @inline(__always)
-    func post(_ msg: LogMessage, autoClose: Bool, _ gil: borrowing GIL) {
-        guard let posterRef else { return }
-        posterRef._withUnsafeGuaranteedRef { post(msg, autoClose: autoClose, poster: $0, gil) }
+    func post(_ msg: LogMessage, bookmark: PyObjectPtr?, autoClose: Bool, _ gil: borrowing GIL) -> Bool {
+        guard let posterRef else { return true }
+        return posterRef._withUnsafeGuaranteedRef { post(msg, bookmark: bookmark, autoClose: autoClose, poster: $0, gil) }
     }
 
     @inline(__always)
-    private func post(_ msg: LogMessage, autoClose: Bool, poster: SourcePoster, _ gil: borrowing GIL) {
+    private func post(_ msg: LogMessage, bookmark: PyObjectPtr?, autoClose: Bool, poster: SourcePoster,
+                      _ gil: borrowing GIL) -> Bool {
         if transport != nil { msg[.transport] = transport }
         // Once a stop was asked for, a post is accepted past the window (it never waits then):
         // the queue, carried over to the next configuration by persist name, takes it.
         if nonBlocking && !poster.isStopping {
             if suspended.load(ordering: .acquiring) || poster.window.available <= 0 {
                 InternalLog.shared.error("Incorrectly suspended source, dropping message", [("driver", driverID)])
-                return
+                return true
             }
+        }
+        if let tracker {
+            // The record is made only for a message that is posted: each one is acknowledged.
+            msg.ackTarget = tracker.record(bookmark: bookmark, gil)
+        } else if bookmark != nil {
+            Py.raise(ssw_exc_runtime_error(), "Bookmarks can not be used without creating an AckTracker instance (self.ack_tracker)")
+            return false
         }
         poster.post(msg, waiting: { sleep in gil.detach(sleep) })
         if autoClose { poster.closeBatch() }
-        guard poster.window.available <= 0 else { return }
+        guard poster.window.available <= 0 else { return true }
         if nonBlocking {
             suspended.store(true, ordering: .releasing)
             poster.closeBatch()
@@ -85,6 +95,7 @@ final class PythonSourceBinding: @unchecked Sendable {
             poster.window.take(beforeSleep: { poster.closeBatch() }, waiting: { sleep in gil.detach(sleep) })
             poster.window.acknowledge(1)
         }
+        return true
     }
 
     /// The window has room again: leave the suspended state and call `wakeup()`.

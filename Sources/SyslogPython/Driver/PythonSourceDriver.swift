@@ -4,6 +4,7 @@ import Synchronization
 import SyslogConfig
 import SyslogCore
 import SyslogMessage
+import SyslogTemplates
 
 /// Which Python source API a driver runs.
 enum PythonSourceKind: Sendable {
@@ -23,6 +24,8 @@ final class PythonSourceDriver: ThreadedSourceBody, @unchecked Sendable {
     // Invariant for @unchecked Sendable: Python objects are touched with the GIL held; the
     // other state is written on the control thread before `start` and read after `join`.
     let kind: PythonSourceKind
+    /// The configuration's template options: `LogTemplateOptions()` defaults once it runs.
+    let templateOptions: TemplateOptions
     var driverName: String { isFetcher ? "python-fetcher" : "python" }
     var isFetcher: Bool { if case .fetcher = kind { return true } else { return false } }
     var threadName: String { "py:" + statementName }
@@ -53,9 +56,11 @@ final class PythonSourceDriver: ThreadedSourceBody, @unchecked Sendable {
     private var initialized = false
     private(set) var persistName: String?
 
-    init(kind: PythonSourceKind, className: String, options: [(String, PythonOptionValue)], loaders: [String],
-         persistName: String?, flags: PythonSourceFlags, statementName: String, driverID: String, mainModule: PyRef?) {
+    init(kind: PythonSourceKind, templateOptions: TemplateOptions, className: String, options: [(String, PythonOptionValue)],
+         loaders: [String], persistName: String?, flags: PythonSourceFlags, statementName: String, driverID: String,
+         mainModule: PyRef?) {
         self.kind = kind
+        self.templateOptions = templateOptions
         self.className = className
         self.options = options
         self.loaders = loaders
@@ -70,6 +75,7 @@ final class PythonSourceDriver: ThreadedSourceBody, @unchecked Sendable {
     /// `python(…)` as configured: read and checked from the option block, nothing made in Python.
     struct Config: SourceDriverConfig {
         let kind: PythonSourceKind
+        let templateOptions: TemplateOptions
         let className: String
         let options: [(String, PythonOptionValue)]
         let loaders: [String]
@@ -79,7 +85,8 @@ final class PythonSourceDriver: ThreadedSourceBody, @unchecked Sendable {
 
         /// The driver of one configuration: its `python {}` namespace comes from the build.
         func build(_ ctx: BuildContext) -> any SourceDriver {
-            let body = PythonSourceDriver(kind: kind, className: className, options: options, loaders: loaders,
+            let body = PythonSourceDriver(kind: kind, templateOptions: templateOptions, className: className,
+                                          options: options, loaders: loaders,
                                           persistName: persistName, flags: flags, statementName: ctx.statementName,
                                           driverID: ctx.driverID, mainModule: PythonPlugin.state(ctx).main)
             return ThreadedSource(body, policy: policy)
@@ -101,8 +108,6 @@ final class PythonSourceDriver: ThreadedSourceBody, @unchecked Sendable {
 
     private static func make(_ reader: OptionReader, _ ctx: BuildContext,
                              kind: PythonSourceKind) throws(ConfigError) -> any SourceDriverConfig {
-        // LogTemplateOptions() defaults come from the configuration that uses Python.
-        TemplateType.configOptions = ctx.globals.templateOptions
         guard let cls = try reader.string("class") else {
             throw ctx.errors.error("Error initializing Python bindings: no class specified", at: reader.node.range)
         }
@@ -117,7 +122,7 @@ final class PythonSourceDriver: ThreadedSourceBody, @unchecked Sendable {
         for name in flagNames where !PythonSourceFlags.known.contains(name) {
             throw ctx.errors.error("Unknown flag \"\(name)\"", at: ctx.sourceOptions.flagsRange ?? reader.node.range)
         }
-        return Config(kind: kind, className: cls, options: opts, loaders: loaders, persistName: persist,
+        return Config(kind: kind, templateOptions: ctx.globals.templateOptions, className: cls, options: opts, loaders: loaders, persistName: persist,
                       flags: PythonSourceFlags(flagNames), policy: try SourceRunPolicy.read(reader, ctx))
     }
 
@@ -149,6 +154,8 @@ final class PythonSourceDriver: ThreadedSourceBody, @unchecked Sendable {
         if let main = mainModule, let modules = PyImport_GetModuleDict() {
             PyDict_SetItemString(modules, "_syslogng_main", main.pointer)
         }
+        // Written with the GIL held (Python threads read it so), by a configuration that starts.
+        TemplateType.configOptions = templateOptions
         for l in loaders {
             if let m = PyImport_ImportModule(l) { ssw_decref(m) } else {
                 let e = PythonException.fetch(gil)

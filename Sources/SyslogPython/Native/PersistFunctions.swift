@@ -84,7 +84,7 @@ enum PersistFunctions {
         guard let s = store() else { return nil }
         let ks = s.keys(withPrefix: p)
         guard let list = PyList_New(ks.count) else { return nil }
-        for (i, k) in ks.enumerated() { PyList_SetItem(list, i, Py.str(String(k.dropFirst(p.count)))) }
+        for (i, k) in ks.enumerated() { PyList_SetItem(list, i, Py.str(k)) }
         return list
     }
 

@@ -13,13 +13,17 @@ import SyslogTemplates
 /// It runs on the thread that renders the template (a destination's) and takes the GIL for
 /// each call, as syslog-ng does: a busy Python source makes it wait.
 struct PythonTemplateFunction: PluginTemplateFunction {
+    /// The `python {}` namespace of the configuration the template belongs to (plain names are
+    /// looked up there, also while an older configuration drains during a reload).
+    let main: PyRef?
+
     static func register() {
         PluginFunctions.register("python") { args throws(TemplateError) in
             guard let name = args.first, !name.isEmpty else {
                 throw TemplateError("$(python) needs the name of a Python function", offset: 0)
             }
             PythonPlugin.ensureInterpreter()
-            return PythonTemplateFunction()
+            return PythonTemplateFunction(main: PythonPlugin.buildingMain)
         }
     }
 
@@ -27,7 +31,7 @@ struct PythonTemplateFunction: PluginTemplateFunction {
         guard let nameBytes = arguments.first else { return }
         let name = String(decoding: nameBytes, as: UTF8.self)
         let result: LogValue? = Python.attach { gil in
-            guard let fn = PythonTemplateFunction.resolve(name, gil) else {
+            guard let fn = PythonTemplateFunction.resolve(name, main: main, gil) else {
                 let e = PythonException.fetch(gil)
                 InternalLog.shared.error("$(python): Error looking up Python function", [("function", name), ("exception", e?.description ?? "None")])
                 return nil
@@ -54,17 +58,18 @@ struct PythonTemplateFunction: PluginTemplateFunction {
         if let result { result.append(to: &out) } else { out.append(contentsOf: "<error>".utf8) }
     }
 
-    /// The callable `name` (new reference): `mod.func` imported, else from `_syslogng_main`.
-    static func resolve(_ name: String, _ gil: borrowing GIL) -> PyObjectPtr? {
+    /// The callable `name` (new reference): `mod.func` imported, else from the configuration's
+    /// `python {}` namespace.
+    static func resolve(_ name: String, main: PyRef?, _ gil: borrowing GIL) -> PyObjectPtr? {
         if let dot = name.lastIndex(of: ".") {
             guard let module = PyImport_ImportModule(String(name[..<dot])) else { return nil }
             defer { ssw_decref(module) }
             return PyObject_GetAttrString(module, String(name[name.index(after: dot)...]))
         }
-        guard let modules = PyImport_GetModuleDict(), let main = PyDict_GetItemString(modules, "_syslogng_main") else {
+        guard let main else {
             Py.raise(ssw_exc_attribute_error(), "no python {} block defines \(name)")
             return nil
         }
-        return PyObject_GetAttrString(main, name)
+        return PyObject_GetAttrString(main.pointer, name)
     }
 }

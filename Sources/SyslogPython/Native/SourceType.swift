@@ -129,28 +129,18 @@ enum SourceType {
             }
             let autoClose = object(selfObj).pointee.auto_close_batches != 0
             let bookmark = MessageType.bookmark(arg)
-            if b.tracker == nil, bookmark != nil {
-                Py.raise(ssw_exc_runtime_error(), "Bookmarks can not be used without creating an AckTracker instance (self.ack_tracker)")
-                return nil
-            }
-            if let tracker = b.tracker, let rawMessage = MessageType.object(arg).pointee.message {
-                // Tracked: each post gets its own ack record (a frozen message is copied first).
-                let m = Unmanaged<LogMessage>.fromOpaque(rawMessage).takeUnretainedValue()
-                let msg = MessageType.object(arg).pointee.frozen != 0 ? m.clone() : m
-                MessageType.freeze(arg)
-                msg.ackTarget = tracker.record(bookmark: bookmark, gil)
-                b.post(msg, autoClose: autoClose, gil)
-                return ssw_new_none()
-            }
+            let posted: Bool
             if MessageType.object(arg).pointee.frozen != 0 {
                 // Posted before: post a copy, so this post cannot change the earlier one.
-                b.post(Unmanaged<LogMessage>.fromOpaque(rawMessage).takeUnretainedValue().clone(), autoClose: autoClose, gil)
+                posted = b.post(Unmanaged<LogMessage>.fromOpaque(rawMessage).takeUnretainedValue().clone(),
+                                bookmark: bookmark, autoClose: autoClose, gil)
             } else {
                 MessageType.freeze(arg)
-                Unmanaged<LogMessage>.fromOpaque(rawMessage)._withUnsafeGuaranteedRef { msg in
-                    b.post(msg, autoClose: autoClose, gil)
+                posted = Unmanaged<LogMessage>.fromOpaque(rawMessage)._withUnsafeGuaranteedRef { msg in
+                    b.post(msg, bookmark: bookmark, autoClose: autoClose, gil)
                 }
             }
+            guard posted else { return nil }
             return ssw_new_none()
         }
     }

@@ -14,7 +14,8 @@ enum TemplateType {
     nonisolated(unsafe) private static var templates: [UnsafeMutableRawPointer: Template] = [:]
     /// The constructor's LogTemplateOptions, by object address.
     nonisolated(unsafe) private static var options: [UnsafeMutableRawPointer: PyRef] = [:]
-    /// Template options of the configuration being built (`LogTemplateOptions()` defaults).
+    /// Template options of the running configuration (`LogTemplateOptions()` defaults); written
+    /// and read with the GIL held.
     nonisolated(unsafe) static var configOptions = TemplateOptions()
 
     static func create(module: PyObjectPtr) -> PyObjectPtr? {
@@ -116,8 +117,12 @@ enum TemplateType {
         if opts == t.options {
             template = t
         } else {
-            guard let compiled = try? Template(t.text, options: opts) else { return nil }
-            template = compiled
+            do {
+                template = try Template(t.text, options: opts)
+            } catch {
+                Py.raise(errorType, "Error compiling template: \(error)")
+                return nil
+            }
         }
         var subject = msg
         if seqnum != 0 {

@@ -399,3 +399,33 @@ class ThenSlow(LogFetcher):
 def template_function(msg):
     """$(python pftest.template_function): a dotted name is imported."""
     return "from module " + msg["MESSAGE"].decode()
+
+
+class NonBlockingTracked(syslogng.LogSource):
+    """Non-blocking (suspend/wakeup) with a consecutive tracker, posting past its window on
+    purpose: the daemon drops those posts; the tracker must not stall on them."""
+
+    def init(self, options):
+        self.stop = threading.Event()
+        self.ack_tracker = syslogng.ConsecutiveAckTracker(self.acked)
+        self.last = 0
+        return True
+
+    def acked(self, bookmark):
+        self.last = bookmark
+        note("last_acked", bookmark)
+
+    def suspend(self):
+        pass
+
+    def wakeup(self):
+        pass
+
+    def run(self):
+        for i in range(1, 3001):
+            self.post_message(LogMessage("nb %d" % i, bookmark=i))
+        note("posted_all")
+        self.stop.wait()
+
+    def request_exit(self):
+        self.stop.set()

@@ -12,8 +12,10 @@ from .template import (LogTemplate, LogTemplateOptions, LogTemplateException, LT
                        get_installation_path_for)
 from .persist import Persist
 from .ack import InstantAckTracker, ConsecutiveAckTracker, BatchedAckTracker
+from .destination import LogDestination, LogDestinationResult
 
 __all__ = ["LogSource", "LogFetcher", "LogFetcherResult", "LogMessage", "Logger", "LogTemplate",
            "LogTemplateOptions", "LogTemplateException", "LTZ_LOCAL", "LTZ_SEND", "Persist",
            "InstantAckTracker", "ConsecutiveAckTracker", "BatchedAckTracker", "get_installation_path_for",
+           "LogDestination", "LogDestinationResult",
            "running_in_daemon"]

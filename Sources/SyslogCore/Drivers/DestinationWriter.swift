@@ -13,10 +13,19 @@ public protocol DestinationWriter: AnyObject {
     func flush()
     /// Closes files/connections (end of this configuration's run).
     func close()
+    /// True when the writer acknowledges flow-controlled messages itself, once they are really
+    /// delivered (a Python destination's `QUEUED` ones after a successful `flush()`); the worker
+    /// then only counts what `write` consumed.
+    var acknowledgesItself: Bool { get }
+    /// Messages the writer consumed but did not deliver (queued, then a failed flush): the
+    /// worker puts them back at the head of the queue when it stops.
+    func takeUndelivered() -> [QueuedMessage]
 }
 
 extension DestinationWriter {
     public func flush() {}
+    public var acknowledgesItself: Bool { false }
+    public func takeUndelivered() -> [QueuedMessage] { [] }
 }
 
 /// A parsed destination driver: what it is called and how to make its writer.
@@ -36,6 +45,11 @@ public struct DestinationSpec: Sendable {
     public var stopTimeout: Double = GlobalOptions().stopTimeout
     /// Makes the writer; called on the destination's worker thread.
     public var makeWriter: @Sendable () -> any DestinationWriter
+    /// Prepares the driver when the pipeline initialises (control thread); throwing refuses
+    /// the configuration (a Python destination's `init()`).
+    public var initialize: (@Sendable () throws(PipelineInitError) -> Void)?
+    /// Undoes ``initialize`` once the worker has stopped (control thread).
+    public var deinitialize: (@Sendable () -> Void)?
 
     public init(driverName: String, persistName: String, fifoSize: Int, timeReopen: Double,
                 makeWriter: @escaping @Sendable () -> any DestinationWriter) {

@@ -24,6 +24,21 @@ public final class Destination: @unchecked Sendable {
         self.queue = queue
     }
 
+    /// The driver's own preparation (``DestinationSpec/initialize``) succeeded; undone by `stop`.
+    private var initialized = false
+
+    public func initialize() throws(PipelineInitError) {
+        try spec.initialize?()
+        initialized = true
+    }
+
+    /// Undoes ``initialize()`` (after the worker stopped, or when the configuration is refused).
+    public func deinitialize() {
+        guard initialized else { return }
+        initialized = false
+        spec.deinitialize?()
+    }
+
     public func start() {
         queue.configure(owner: statementName, stallTimeout: spec.stallTimeout)
         let name = "dst:" + statementName
@@ -38,7 +53,10 @@ public final class Destination: @unchecked Sendable {
         drainOnStop.store(drain, ordering: .relaxed)
         stopRequested.store(true, ordering: .sequentiallyConsistent)
         queue.wake()
-        guard let t = thread else { return }
+        guard let t = thread else {
+            deinitialize()
+            return
+        }
         thread = nil
         let started = monotonicNanoseconds()
         let limit = Int64(spec.stopTimeout * 1e9)
@@ -52,12 +70,20 @@ public final class Destination: @unchecked Sendable {
                                       ("waited", ThreadedSource.seconds(Double(monotonicNanoseconds() - started) / 1e9))])
             t.detach()
             AbandonedSources.keep([self])
+            return
         }
+        deinitialize()
     }
 
     private func run() {
         let writer = spec.makeWriter()
-        defer { writer.close() }
+        defer {
+            // One more flush at every stop; what the writer could not deliver stays queued.
+            writer.flush()
+            let undelivered = writer.takeUndelivered()
+            if !undelivered.isEmpty { queue.pushFront(undelivered) }
+            writer.close()
+        }
         var batch: [QueuedMessage] = []
         batch.reserveCapacity(Destination.batchSize)
         while true {
@@ -69,6 +95,14 @@ public final class Destination: @unchecked Sendable {
             queue.take(into: &batch, max: Destination.batchSize, timeout: stopping ? 0 : 1.0,
                        whenIdle: { writer.flush() })
             if batch.isEmpty {
+                // The idle flush failed (a Python destination's queued batch): its messages go
+                // back to the head of the queue and are sent again after time-reopen.
+                let undelivered = writer.takeUndelivered()
+                if !undelivered.isEmpty {
+                    queue.pushFront(undelivered)
+                    if !sleepBeforeRetry() { break }
+                    continue
+                }
                 if stopping { break }
                 continue
             }
@@ -93,6 +127,7 @@ public final class Destination: @unchecked Sendable {
     private func finish(_ written: ArraySlice<QueuedMessage>, _ writer: any DestinationWriter) {
         guard !written.isEmpty else { return }
         self.written.add(written.count, ordering: .relaxed)
+        if writer.acknowledgesItself { return }
         var flushed = false
         for q in written where q.flowControlled {
             if !flushed {

@@ -49,6 +49,7 @@ public final class Pipeline: @unchecked Sendable {
         var initialized: [any SourceDriver] = []
         var sourceNames = Set<String>()
         do throws(PipelineInitError) {
+            for d in destinations { try d.initialize() }
             for s in sources {
                 for (driver, _) in s.drivers {
                     try driver.initialize()
@@ -61,6 +62,7 @@ public final class Pipeline: @unchecked Sendable {
             }
         } catch {
             for d in initialized { d.deinitialize() }
+            for d in destinations { d.deinitialize() }
             throw error
         }
     }

@@ -69,6 +69,9 @@ public enum PythonPlugin {
                                                       "long-hostnames"]) { (reader, ctx) throws(ConfigError) in
             try PythonSourceDriver.make(reader, ctx)
         }
+        registry.registerDestination("python", accepting: PythonDestinationDriver.accepted) { (reader, ctx) throws(ConfigError) in
+            try PythonDestinationDriver.make(reader, ctx)
+        }
         registry.registerSource("python-fetcher", accepting: ["use-syslogng-pid", "read-old-records", "sdata-prefix",
                                                               "long-hostnames"]) { (reader, ctx) throws(ConfigError) in
             try PythonSourceDriver.makeFetcher(reader, ctx)
@@ -80,6 +83,7 @@ public enum PythonPlugin {
             switch st {
             case .rawBlock(let keyword, _, _) where keyword == "python": return true
             case .source(_, let drivers, _): if drivers.contains(where: { isPythonDriver($0.name) }) { return true }
+            case .destination(_, let drivers, _): if drivers.contains(where: { $0.name == "python" }) { return true }
             case .log(let l): if logUsesPython(l) { return true }
             default: continue
             }
@@ -93,6 +97,7 @@ public enum PythonPlugin {
         l.items.contains { item in
             switch item {
             case .sourceInline(let d, _): return d.contains { isPythonDriver($0.name) }
+            case .destinationInline(let d, _): return d.contains { $0.name == "python" }
             case .log(let child): return logUsesPython(child)
             default: return false
             }

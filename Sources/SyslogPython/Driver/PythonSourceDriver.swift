@@ -162,7 +162,7 @@ final class PythonSourceDriver: ThreadedSourceBody, @unchecked Sendable {
                 InternalLog.shared.error("Error loading Python module", [("module", l), ("exception", e?.description ?? "")])
             }
         }
-        guard let cls = resolveClass(gil) else {
+        guard let cls = PythonDriverSupport.resolveClass(className, main: mainModule, gil) else {
             throw fail("Error looking up Python driver class", PythonException.fetch(gil))
         }
         defer { ssw_decref(cls) }
@@ -266,22 +266,6 @@ final class PythonSourceDriver: ThreadedSourceBody, @unchecked Sendable {
         requestExitMethod = PyRef(owned: Py.attr(inst, "request_exit", gil))
     }
 
-    /// `class()`: split at the last dot; no dot means the config's `python {}` block.
-    private func resolveClass(_ gil: borrowing GIL) -> PyObjectPtr? {
-        if let dot = className.lastIndex(of: ".") {
-            let moduleName = String(className[..<dot])
-            let attr = String(className[className.index(after: dot)...])
-            guard let module = PyImport_ImportModule(moduleName) else { return nil }
-            defer { ssw_decref(module) }
-            return PyObject_GetAttrString(module, attr)
-        }
-        guard let main = mainModule else {
-            Py.raise(ssw_exc_attribute_error(), "no python {} block defines \(className)")
-            return nil
-        }
-        return PyObject_GetAttrString(main.pointer, className)
-    }
-
     private func computePersistName(_ inst: PyObjectPtr, _ gil: borrowing GIL) -> String {
         let prefix = isFetcher ? "python-fetcher" : "python-source"
         if let p = persistNameOption { return "\(prefix).\(p)" }
@@ -303,28 +287,7 @@ final class PythonSourceDriver: ThreadedSourceBody, @unchecked Sendable {
     }
 
     private func makeOptionsDict(_ gil: borrowing GIL) -> PyObjectPtr? {
-        guard let d = PyDict_New() else { return nil }
-        for (k, v) in options {
-            guard let o = pyValue(v, gil) else { ssw_decref(d); return nil }
-            PyDict_SetItemString(d, k, o)
-            ssw_decref(o)
-        }
-        return d
-    }
-
-    private func pyValue(_ v: PythonOptionValue, _ gil: borrowing GIL) -> PyObjectPtr? {
-        switch v {
-        case .string(let s): return Py.str(s)
-        case .int(let i): return PyLong_FromLongLong(i)
-        case .float(let d): return PyFloat_FromDouble(d)
-        case .bool(let b): return ssw_new_bool(b ? 1 : 0)
-        case .list(let items):
-            guard let l = PyList_New(items.count) else { return nil }
-            for (i, s) in items.enumerated() { PyList_SetItem(l, i, Py.str(s)) }
-            return l
-        case .template(let text):
-            return TemplateType.make(text, gil)
-        }
+        PythonDriverSupport.optionsDict(options, gil)
     }
 
     private func makeFlagsDict() -> PyObjectPtr? {

@@ -1,0 +1,193 @@
+internal import CPython
+import SyslogPythonRuntime
+import Synchronization
+import SyslogConfig
+import SyslogCore
+import SyslogMessage
+
+/// `destination d { python(class("mod.Dest") options(…) retries(3) batch-lines(N) …); };`
+/// (spec §10): the object is created and `init()`ed when the pipeline initialises, `send()` and
+/// friends run on the destination's worker thread (``PythonDestinationWriter``), `deinit()` when
+/// the configuration ends.
+final class PythonDestinationDriver: @unchecked Sendable {
+    // Invariant for @unchecked Sendable: Python objects are touched with the GIL held; `initialize`
+    // and `deinitialize` run on the control thread, the writer's methods on the worker thread.
+    let className: String
+    let options: [(String, PythonOptionValue)]
+    let loaders: [String]
+    let driverID: String
+    let persistName: String
+    let retries: Int
+    let batchLines: Int
+    let mainModule: PyRef?
+    private(set) var instance: PyRef?
+    private(set) var send: PyRef?
+    private(set) var open: PyRef?
+    private(set) var isOpened: PyRef?
+    private(set) var flush: PyRef?
+    private(set) var close: PyRef?
+    /// `self.seqnum`'s storage: a one-item list the IntegerPointer reads.
+    private(set) var seqnumBox: PyRef?
+    private var initialized = false
+
+    init(className: String, options: [(String, PythonOptionValue)], loaders: [String], driverID: String,
+         persistName: String, retries: Int, batchLines: Int, mainModule: PyRef?) {
+        self.className = className
+        self.options = options
+        self.loaders = loaders
+        self.driverID = driverID
+        self.persistName = persistName
+        self.retries = retries
+        self.batchLines = batchLines
+        self.mainModule = mainModule
+    }
+
+    var logPairs: [(String, String)] { [("driver", driverID), ("class", className)] }
+
+    static let accepted = ["batch-timeout", "batch-idle-timeout", "workers", "worker-partition-key", "throttle",
+                           "flags", "on-error", "frac-digits", "time-zone", "send-time-zone", "local-time-zone",
+                           "ts-format", "template-escape"]
+
+    /// Reads `python(…)` in a destination and makes its spec.
+    static func make(_ reader: OptionReader, _ ctx: BuildContext) throws(ConfigError) -> DestinationSpec {
+        guard let cls = try reader.string("class") else {
+            throw ctx.errors.error("Error initializing Python bindings: no class specified", at: reader.node.range)
+        }
+        let opts = try PythonOptionValue.read(reader.takeAll("options"), errors: ctx.errors)
+        let loaders = (try reader.strings("loaders") ?? []) + (try reader.strings("imports") ?? [])
+        let persist = try reader.string("persist-name").map { "python.\($0)" } ?? "python(\(cls))"
+        let retries = max(1, try reader.int("retries") ?? 3)
+        let batchLines = max(0, try reader.int("batch-lines") ?? 0)
+        // time-reopen() is accepted and, as in syslog-ng, 1 s for Python destinations.
+        _ = try reader.double("time-reopen")
+        let fifo = try reader.int("log-fifo-size") ?? ctx.globals.logFifoSize
+        let driver = PythonDestinationDriver(className: cls, options: opts, loaders: loaders, driverID: ctx.driverID,
+                                             persistName: persist, retries: retries, batchLines: batchLines,
+                                             mainModule: PythonPlugin.state(ctx).main)
+        var spec = DestinationSpec(driverName: "python", persistName: persist, fifoSize: fifo, timeReopen: 1) {
+            PythonDestinationWriter(driver)
+        }
+        spec.initialize = { () throws(PipelineInitError) in try driver.initialize() }
+        spec.deinitialize = { driver.deinitialize() }
+        return spec
+    }
+
+    // MARK: lifecycle (control thread)
+
+    func initialize() throws(PipelineInitError) {
+        let failure: PipelineInitError? = Python.attach { gil in
+            do throws(PipelineInitError) {
+                try initializeLocked(gil)
+                return nil
+            } catch {
+                return error
+            }
+        }
+        if let failure { throw failure }
+    }
+
+    private func fail(_ message: String, _ exception: PythonException? = nil) -> PipelineInitError {
+        var pairs = logPairs
+        if let e = exception {
+            pairs.append(("exception", e.description))
+            if !e.traceback.isEmpty { StandardError.write(e.traceback) }
+        }
+        InternalLog.shared.error(message, pairs)
+        return PipelineInitError(message: message, pairs: pairs)
+    }
+
+    private func initializeLocked(_ gil: borrowing GIL) throws(PipelineInitError) {
+        if let main = mainModule, let modules = PyImport_GetModuleDict() {
+            PyDict_SetItemString(modules, "_syslogng_main", main.pointer)
+        }
+        for l in loaders {
+            if let m = PyImport_ImportModule(l) { ssw_decref(m) } else {
+                InternalLog.shared.error("Error loading Python module", [("module", l), ("exception", PythonException.fetch(gil)?.description ?? "")])
+            }
+        }
+        guard let cls = PythonDriverSupport.resolveClass(className, main: mainModule, gil) else {
+            throw fail("Error looking up Python driver class", PythonException.fetch(gil))
+        }
+        defer { ssw_decref(cls) }
+        guard PythonDriverSupport.isSubclass(cls, of: "LogDestination", in: "syslogng.destination") else {
+            throw fail("Error initializing Python destination, class is not a subclass of LogDestination")
+        }
+        // The result constants on the class, as syslog-ng injects them.
+        for (name, v) in [("DROP", 0), ("ERROR", 1), ("SUCCESS", 3), ("QUEUED", 4), ("NOT_CONNECTED", 5), ("RETRY", 6), ("MAX", 7)] {
+            if let o = PyLong_FromLong(v) {
+                PyObject_SetAttrString(cls, name, o)
+                ssw_decref(o)
+            }
+        }
+        PyErr_Clear()
+        guard let obj = Py.call(cls, [], gil), let inst = PyRef(owned: obj) else {
+            throw fail("Error instantiating Python driver class", PythonException.fetch(gil))
+        }
+        instance = inst
+        guard let s = Py.attr(inst.pointer, "send", gil) else {
+            throw fail("Error initializing Python destination, class does not have a send() method")
+        }
+        send = PyRef(owned: s)
+        open = PyRef(owned: Py.attr(inst.pointer, "open", gil))
+        isOpened = PyRef(owned: Py.attr(inst.pointer, "is_opened", gil))
+        flush = PyRef(owned: Py.attr(inst.pointer, "flush", gil))
+        close = PyRef(owned: Py.attr(inst.pointer, "close", gil))
+        // persist_name, template_options and seqnum are set before init() (spec §10).
+        if let n = Py.str(persistName) {
+            PyObject_SetAttrString(inst.pointer, "persist_name", n)
+            ssw_decref(n)
+        }
+        if let opts = PythonDriverSupport.call("syslogng.template", "LogTemplateOptions", [], gil) {
+            PyObject_SetAttrString(inst.pointer, "template_options", opts)
+            ssw_decref(opts)
+        }
+        if let box = PyList_New(1), let zero = PyLong_FromLong(0) {
+            PyList_SetItem(box, 0, zero)
+            seqnumBox = PyRef(owned: box)
+            if let pointer = PythonDriverSupport.integerPointer(over: box, gil) {
+                PyObject_SetAttrString(inst.pointer, "seqnum", pointer)
+                ssw_decref(pointer)
+            }
+        }
+        PyErr_Clear()
+        if let initFn = Py.attr(inst.pointer, "init", gil) {
+            defer { ssw_decref(initFn) }
+            guard let optsDict = PythonDriverSupport.optionsDict(options, gil) else {
+                throw fail("Error initializing Python driver object, init() returned FALSE", PythonException.fetch(gil))
+            }
+            defer { ssw_decref(optsDict) }
+            guard let r = Py.call(initFn, [optsDict], gil) else {
+                PythonException.fetch(gil)?.log(caller: driverID, className: className, function: "init")
+                throw fail("Error initializing Python driver object, init() returned FALSE")
+            }
+            let truthy = PyObject_IsTrue(r)
+            ssw_decref(r)
+            if truthy != 1 { throw fail("Error initializing Python driver object, init() returned FALSE") }
+        }
+        initialized = true
+    }
+
+    func deinitialize() {
+        Python.attach { gil in
+            guard initialized, let inst = instance else { return }
+            initialized = false
+            if let d = Py.attr(inst.pointer, "deinit", gil) {
+                if let r = Py.call(d, [], gil) { ssw_decref(r) } else {
+                    PythonException.fetch(gil)?.log(caller: driverID, className: className, function: "deinit")
+                }
+                ssw_decref(d)
+            }
+            send = nil
+            open = nil
+            isOpened = nil
+            flush = nil
+            close = nil
+        }
+    }
+
+    /// Sets `self.seqnum` to `n` (worker thread, GIL held).
+    func setSeqnum(_ n: Int, _ gil: borrowing GIL) {
+        guard let box = seqnumBox, let v = PyLong_FromLong(n) else { return }
+        PyList_SetItem(box.pointer, 0, v)
+    }
+}

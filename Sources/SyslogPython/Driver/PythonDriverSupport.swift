@@ -1,0 +1,81 @@
+internal import CPython
+import SyslogPythonRuntime
+
+/// What the Python drivers (sources, fetchers, destinations) share: class lookup, the options
+/// dict, objects of the pure-Python `syslogng` package.
+enum PythonDriverSupport {
+    /// `class()`: split at the last dot; no dot means the config's `python {}` block (new reference).
+    static func resolveClass(_ className: String, main: PyRef?, _ gil: borrowing GIL) -> PyObjectPtr? {
+        if let dot = className.lastIndex(of: ".") {
+            let moduleName = String(className[..<dot])
+            let attr = String(className[className.index(after: dot)...])
+            guard let module = PyImport_ImportModule(moduleName) else { return nil }
+            defer { ssw_decref(module) }
+            return PyObject_GetAttrString(module, attr)
+        }
+        guard let main else {
+            Py.raise(ssw_exc_attribute_error(), "no python {} block defines \(className)")
+            return nil
+        }
+        return PyObject_GetAttrString(main.pointer, className)
+    }
+
+    /// Whether `cls` is a class deriving from `module.name`.
+    static func isSubclass(_ cls: PyObjectPtr, of name: String, in module: String) -> Bool {
+        guard ssw_type_check(cls) != 0, let m = PyImport_ImportModule(module) else { PyErr_Clear(); return false }
+        defer { ssw_decref(m) }
+        guard let base = PyObject_GetAttrString(m, name) else { PyErr_Clear(); return false }
+        defer { ssw_decref(base) }
+        let r = PyObject_IsSubclass(cls, base)
+        if r < 0 { PyErr_Clear() }
+        return r == 1
+    }
+
+    /// `module.name(*args)` (new reference), nil with the exception cleared.
+    static func call(_ module: String, _ name: String, _ args: [PyObjectPtr], _ gil: borrowing GIL) -> PyObjectPtr? {
+        guard let m = PyImport_ImportModule(module) else { PyErr_Clear(); return nil }
+        defer { ssw_decref(m) }
+        guard let f = PyObject_GetAttrString(m, name) else { PyErr_Clear(); return nil }
+        defer { ssw_decref(f) }
+        let r = Py.call(f, args, gil)
+        if r == nil { PyErr_Clear() }
+        return r
+    }
+
+    /// An `IntegerPointer` reading item 0 of the list `box` (new reference).
+    static func integerPointer(over box: PyObjectPtr, _ gil: borrowing GIL) -> PyObjectPtr? {
+        guard let getitem = PyObject_GetAttrString(box, "__getitem__") else { PyErr_Clear(); return nil }
+        defer { ssw_decref(getitem) }
+        guard let zero = PyLong_FromLong(0) else { PyErr_Clear(); return nil }
+        defer { ssw_decref(zero) }
+        guard let partial = call("functools", "partial", [getitem, zero], gil) else { return nil }
+        defer { ssw_decref(partial) }
+        return call("syslogng.integer_pointer", "IntegerPointer", [partial], gil)
+    }
+
+    /// The `options()` dict passed to `init()` and `generate_persist_name()` (new reference).
+    static func optionsDict(_ options: [(String, PythonOptionValue)], _ gil: borrowing GIL) -> PyObjectPtr? {
+        guard let d = PyDict_New() else { return nil }
+        for (k, v) in options {
+            guard let o = pyValue(v, gil) else { ssw_decref(d); return nil }
+            PyDict_SetItemString(d, k, o)
+            ssw_decref(o)
+        }
+        return d
+    }
+
+    private static func pyValue(_ v: PythonOptionValue, _ gil: borrowing GIL) -> PyObjectPtr? {
+        switch v {
+        case .string(let s): return Py.str(s)
+        case .int(let i): return PyLong_FromLongLong(i)
+        case .float(let d): return PyFloat_FromDouble(d)
+        case .bool(let b): return ssw_new_bool(b ? 1 : 0)
+        case .list(let items):
+            guard let l = PyList_New(items.count) else { return nil }
+            for (i, s) in items.enumerated() { PyList_SetItem(l, i, Py.str(s)) }
+            return l
+        case .template(let text):
+            return TemplateType.make(text, gil)
+        }
+    }
+}

@@ -1,0 +1,88 @@
+"""Fixture destinations for Tests/SyslogDaemonTests/PythonDestinationEndToEndTests.swift.
+
+Like pstest.py, every plugin appends "<key> <value>" lines to the file named by PSTEST_REPORT.
+"""
+import os
+import threading
+
+import syslogng
+from pstest import check, note
+from syslogng import LogDestination
+
+
+class Recorder(LogDestination):
+    """Reports each sent message ("sent <MESSAGE> <seqnum>") and the lifecycle calls. Option
+    "script": results of the first sends (SUCCESS, ERROR, QUEUED, NOT_CONNECTED, DROP, RETRY, NONE,
+    FALSE, RAISE, WRITE), then True; "flush": results of flush() calls (then SUCCESS); "open":
+    results of open() calls (T, F, NONE), then True; "gate": while this file exists, send()
+    answers NOT_CONNECTED."""
+
+    def init(self, options):
+        self.script = str(options.get("script", "")).split()
+        self.flushes = str(options.get("flush", "")).split()
+        self.opens = str(options.get("open", "")).split()
+        self.gate = options.get("gate")
+        note("init", "%s %s %s" % (self.persist_name, int(self.seqnum), type(self.template_options).__name__))
+        return True
+
+    def open(self):
+        step = self.opens.pop(0) if self.opens else "T"
+        note("open", step)
+        return {"T": True, "F": False, "NONE": None}[step]
+
+    def close(self):
+        note("close")
+
+    def send(self, msg):
+        text = msg["MESSAGE"].decode()
+        if self.gate and os.path.exists(self.gate):
+            note("gated", text)
+            return self.NOT_CONNECTED
+        step = self.script.pop(0) if self.script else "SUCCESS"
+        note("send", "%s %s %d" % (text.replace(" ", ""), step, int(self.seqnum)))
+        if step == "NONE":
+            return None
+        if step == "FALSE":
+            return False
+        if step == "RAISE":
+            raise RuntimeError("send failed on purpose")
+        if step == "WRITE":
+            msg["X"] = "y"
+        if step in ("SUCCESS", "WRITE"):
+            note("sent", text)
+            return True
+        if step == "QUEUED":
+            note("queued", text)
+        return getattr(self, step)
+
+    def flush(self):
+        step = self.flushes.pop(0) if self.flushes else "SUCCESS"
+        note("flush", step)
+        return getattr(self, step)
+
+    def deinit(self):
+        note("deinit")
+
+
+class NotADestination:
+    def send(self, msg):
+        return True
+
+
+class NoSend(LogDestination):
+    pass
+
+
+class Counting(LogDestination):
+    """Counts messages (the benchmark's destination shape); reports the count at deinit."""
+
+    def init(self, options):
+        self.n = 0
+        return True
+
+    def send(self, msg):
+        self.n += 1
+        return True
+
+    def deinit(self):
+        note("count", self.n)

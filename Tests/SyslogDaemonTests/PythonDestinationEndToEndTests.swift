@@ -1,0 +1,130 @@
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Python destinations (`destination d { python(class(…)); };`) through the real binary: the DS
+/// cases of spec/python-api.md §13.9 and the result semantics of §10. Fixtures in `pdtest.py`.
+@Suite(.timeLimit(.minutes(2))) struct PythonDestinationEndToEndTests {
+    typealias Scratch = PythonSourceEndToEndTests.Scratch
+
+    /// `count` fetched messages `msg 1`…`msg N` into `python(<driver>)`, flow-controlled.
+    static func config(_ s: Scratch, driver: String, count: Int = 3, extra: String = "") -> String {
+        """
+        source s { python-fetcher(class("pftest.Counter") options("count" => \(count)) fetch-no-data-delay(0.1)); };
+        destination d { python(\(driver)); };
+        log { source(s); destination(d); flags(flow-control); };
+        \(extra)
+        """
+    }
+
+    /// The texts the destination accepted, in order.
+    static func sent(_ s: Scratch) -> [String] { s.values("sent") }
+
+    @Test("SUCCESS, persist_name/seqnum/template_options before init(), lifecycle order")
+    func basics() throws {
+        let s = Scratch()
+        s.write(Self.config(s, driver: #"class("pdtest.Recorder")"#))
+        _ = try PythonSourceEndToEndTests.runUntil(s) { Self.sent(s).count == 3 }
+        #expect(s.value("init") == "python(pdtest.Recorder) 0 LogTemplateOptions")
+        #expect(s.values("send").map { $0.split(separator: " ").last.map(String.init) ?? "" } == ["1", "2", "3"])
+        let order = s.reportLines.map { $0.split(separator: " ").first.map(String.init) ?? "" }.filter { ["init", "open", "close", "deinit"].contains($0) }
+        #expect(order == ["init", "open", "close", "deinit"], "\(s.reportLines)")
+        let s2 = Scratch()
+        s2.write(Self.config(s2, driver: #"class("pdtest.Recorder") persist-name("mine")"#, count: 1))
+        _ = try PythonSourceEndToEndTests.runUntil(s2) { Self.sent(s2).count == 1 }
+        #expect(s2.value("init")?.hasPrefix("python.mine ") == true)
+    }
+
+    @Test("DS-03 send() returning None is an error: retried retries() times in all, then dropped; the next message goes on")
+    func sendReturnsNone() throws {
+        let s = Scratch()
+        s.write(Self.config(s, driver: #"class("pdtest.Recorder") retries(2) options("script" => "NONE NONE")"#, count: 2))
+        _ = try PythonSourceEndToEndTests.runUntil(s) { Self.sent(s).count == 1 }
+        #expect(s.values("send").map { String($0.split(separator: " ").prefix(2).joined(separator: " ")) }
+                == ["msg1 NONE", "msg1 NONE", "msg2 SUCCESS"])
+        #expect(s.stderr.contains("python-dest: Error converting the result of send()"), "\(s.stderr)")
+        #expect(s.stderr.contains("Multiple failures while sending message, message dropped"))
+    }
+
+    @Test("ERROR, False and an exception are retried after close()/open(); a message handed to send() is read-only")
+    func errorsRetried() throws {
+        let s = Scratch()
+        s.write(Self.config(s, driver: #"class("pdtest.Recorder") retries(5) options("script" => "ERROR FALSE RAISE WRITE")"#, count: 2))
+        _ = try PythonSourceEndToEndTests.runUntil(s) { Self.sent(s).count == 2 }
+        #expect(s.values("send").map { String($0.split(separator: " ").prefix(2).joined(separator: " ")) }
+                == ["msg1 ERROR", "msg1 FALSE", "msg1 RAISE", "msg1 WRITE", "msg1 SUCCESS", "msg2 SUCCESS"])
+        #expect(s.values("close").count >= 4)
+        #expect(s.stderr.contains("send failed on purpose"))
+        #expect(s.stderr.contains("TypeError"), "\(s.stderr)")
+    }
+
+    @Test("NOT_CONNECTED keeps the message: close(), open() and the same message again, nothing missing")
+    func notConnected() throws {
+        let s = Scratch()
+        s.write(Self.config(s, driver: #"class("pdtest.Recorder") options("script" => "SUCCESS NOT_CONNECTED NOT_CONNECTED")"#))
+        _ = try PythonSourceEndToEndTests.runUntil(s) { Self.sent(s).count == 3 }
+        #expect(Self.sent(s) == ["msg 1", "msg 2", "msg 3"])
+        #expect(s.values("open").count == 3)
+    }
+
+    @Test("QUEUED messages are acknowledged by flush(); a failed flush() sends them again")
+    func queuedAndFlush() throws {
+        let s = Scratch()
+        s.write(Self.config(s, driver: #"class("pdtest.Recorder") options("script" => "QUEUED QUEUED QUEUED" "flush" => "ERROR")"#))
+        _ = try PythonSourceEndToEndTests.runUntil(s) { Self.sent(s).count == 3 }
+        // msg 1..3 queued, the flush failed, all three sent again (and delivered).
+        #expect(s.values("queued") == ["msg 1", "msg 2", "msg 3"])
+        #expect(Self.sent(s) == ["msg 1", "msg 2", "msg 3"])
+        #expect(s.values("flush").first == "ERROR")
+        // Flow control: a window of 2 with QUEUED results that flush() acknowledges.
+        let s2 = Scratch()
+        s2.write("""
+            source s { python-fetcher(class("pftest.Counter") options("count" => 10) log-iw-size(2)
+                                      fetch-no-data-delay(0.1)); };
+            destination d { python(class("pdtest.Recorder") batch-lines(2)
+                                   options("script" => "QUEUED QUEUED QUEUED QUEUED QUEUED QUEUED QUEUED QUEUED QUEUED QUEUED")); };
+            log { source(s); destination(d); flags(flow-control); };
+            """)
+        _ = try PythonSourceEndToEndTests.runUntil(s2) { s2.values("queued").count == 10 && s2.values("flush").count >= 5 }
+        #expect(s2.values("queued").count == 10)
+    }
+
+    @Test("DS-04 open() returning None: one warning, treated as success; open() False: retried")
+    func openResults() throws {
+        let s = Scratch()
+        s.write(Self.config(s, driver: #"class("pdtest.Recorder") options("open" => "F NONE")"#))
+        _ = try PythonSourceEndToEndTests.runUntil(s) { Self.sent(s).count == 3 }
+        #expect(s.values("open").prefix(2) == ["F", "NONE"])
+        #expect(s.stderr.ranges(of: "open() returned None").count == 1, "\(s.stderr)")
+    }
+
+    @Test("DS-05 a class not derived from LogDestination, or without send(): start-up fails with exit code 2")
+    func bindingErrors() throws {
+        let s = Scratch()
+        s.write(Self.config(s, driver: #"class("pdtest.NotADestination")"#))
+        try PythonSourceEndToEndTests.expectStartupFailure(s, ["class is not a subclass of LogDestination"])
+        let s2 = Scratch()
+        s2.write(Self.config(s2, driver: #"class("pdtest.NoSend")"#))
+        try PythonSourceEndToEndTests.expectStartupFailure(s2, ["class does not have a send() method"])
+    }
+
+    @Test("A reload while the destination is not connected: the queued messages reach the new instance, once each")
+    func queueSurvivesReload() throws {
+        let s = Scratch()
+        let gate = s.dir + "/gate"
+        writeText(gate, "closed")
+        s.write(Self.config(s, driver: #"class("pdtest.Recorder") options("gate" => "\#(gate)")"#, count: 5))
+        let d = try s.start()
+        #expect(waitUntil { !s.values("gated").isEmpty })
+        d.signal(SIGHUP)
+        #expect(waitUntil { s.values("init").count == 2 && s.values("deinit").count == 1 }, "\(s.reportLines)")
+        unlink(gate)
+        #expect(waitUntil { Self.sent(s).count >= 10 }, "\(s.reportLines)")
+        #expect(d.stop() == 0)
+        // The first configuration's five, then the second's: each exactly once.
+        let sent = Self.sent(s)
+        #expect(sent.count == 10)
+        #expect(Array(sent.prefix(5)) == ["msg 1", "msg 2", "msg 3", "msg 4", "msg 5"])
+    }
+}

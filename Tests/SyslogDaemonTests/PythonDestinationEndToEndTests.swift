@@ -127,4 +127,26 @@ import Glibc
         #expect(sent.count == 10)
         #expect(Array(sent.prefix(5)) == ["msg 1", "msg 2", "msg 3", "msg 4", "msg 5"])
     }
+
+    @Test("DS-02 a static generate_persist_name names the destination python.<name>")
+    func generatedPersistName() throws {
+        let s = Scratch()
+        s.write(Self.config(s, driver: #"class("pdtest.Named") options("key" => "value")"#, count: 1))
+        _ = try PythonSourceEndToEndTests.runUntil(s) { Self.sent(s).count == 1 }
+        #expect(s.value("init")?.hasPrefix("python.value ") == true, "\(s.reportLines)")
+        let stats = s.stderr
+        #expect(!stats.contains("Failed while generating persist name"))
+    }
+
+    @Test("examples/python-destination.conf: its batch writer writes every message once, in order")
+    func batchWriterExample() throws {
+        let s = Scratch()
+        #expect(try DaemonProcess.run(["-s", "-f", DaemonProcess.packageRoot + "/examples/python-destination.conf"], dir: s.dir) == 0)
+        let out = s.dir + "/events.jsonl"
+        s.write(Self.config(s, driver: #"class("batch_writer.BatchWriter") options("path" => "\#(out)") batch-lines(10)"#, count: 25))
+        let env = ["PYTHONPATH": DaemonProcess.fixtures + "/python:" + DaemonProcess.packageRoot + "/examples/python"]
+        _ = try PythonSourceEndToEndTests.runUntil(s, env: env) { lines(out).count == 25 }
+        let messages = lines(out).map { $0.split(separator: "\"").dropLast().last.map(String.init) ?? "" }
+        #expect(messages == (1...25).map { "msg \($0)" })
+    }
 }

@@ -55,7 +55,9 @@ final class PythonDestinationDriver: @unchecked Sendable {
         }
         let opts = try PythonOptionValue.read(reader.takeAll("options"), errors: ctx.errors)
         let loaders = (try reader.strings("loaders") ?? []) + (try reader.strings("imports") ?? [])
-        let persist = try reader.string("persist-name").map { "python.\($0)" } ?? "python(\(cls))"
+        let main = PythonPlugin.state(ctx).main
+        let persist = try reader.string("persist-name").map { "python.\($0)" }
+            ?? generatedPersistName(cls, options: opts, main: main).map { "python.\($0)" } ?? "python(\(cls))"
         let retries = max(1, try reader.int("retries") ?? 3)
         let batchLines = max(0, try reader.int("batch-lines") ?? 0)
         // time-reopen() is accepted and, as in syslog-ng, 1 s for Python destinations.
@@ -63,13 +65,34 @@ final class PythonDestinationDriver: @unchecked Sendable {
         let fifo = try reader.int("log-fifo-size") ?? ctx.globals.logFifoSize
         let driver = PythonDestinationDriver(className: cls, options: opts, loaders: loaders, driverID: ctx.driverID,
                                              persistName: persist, retries: retries, batchLines: batchLines,
-                                             mainModule: PythonPlugin.state(ctx).main)
+                                             mainModule: main)
         var spec = DestinationSpec(driverName: "python", persistName: persist, fifoSize: fifo, timeReopen: 1) {
             PythonDestinationWriter(driver)
         }
         spec.initialize = { () throws(PipelineInitError) in try driver.initialize() }
         spec.deinitialize = { driver.deinitialize() }
         return spec
+    }
+
+    /// The class's static `generate_persist_name(options)` (spec §2.8), called when the
+    /// configuration is read (the queue is found by this name); nil without one or on failure.
+    static func generatedPersistName(_ cls: String, options: [(String, PythonOptionValue)], main: PyRef?) -> String? {
+        Python.attach { gil in
+            guard let c = PythonDriverSupport.resolveClass(cls, main: main, gil) else { PyErr_Clear(); return nil }
+            defer { ssw_decref(c) }
+            guard let gen = Py.attr(c, "generate_persist_name", gil) else { return nil }
+            defer { ssw_decref(gen) }
+            if let opts = PythonDriverSupport.optionsDict(options, gil) {
+                defer { ssw_decref(opts) }
+                if let r = Py.call(gen, [opts], gil) {
+                    defer { ssw_decref(r) }
+                    if let name = Py.string(r) { return name }
+                }
+            }
+            if let e = PythonException.fetch(gil) { e.log(caller: "", className: cls, function: "generate_persist_name") }
+            InternalLog.shared.error("Failed while generating persist name, using default", [("class", cls)])
+            return nil
+        }
     }
 
     // MARK: lifecycle (control thread)

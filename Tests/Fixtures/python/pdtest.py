@@ -86,3 +86,9 @@ class Counting(LogDestination):
 
     def deinit(self):
         note("count", self.n)
+
+
+class Named(Recorder):
+    @staticmethod
+    def generate_persist_name(options):
+        return options["key"]

@@ -13,9 +13,10 @@ from .template import (LogTemplate, LogTemplateOptions, LogTemplateException, LT
 from .persist import Persist
 from .ack import InstantAckTracker, ConsecutiveAckTracker, BatchedAckTracker
 from .destination import LogDestination, LogDestinationResult
+from .parser import LogParser
 
 __all__ = ["LogSource", "LogFetcher", "LogFetcherResult", "LogMessage", "Logger", "LogTemplate",
            "LogTemplateOptions", "LogTemplateException", "LTZ_LOCAL", "LTZ_SEND", "Persist",
            "InstantAckTracker", "ConsecutiveAckTracker", "BatchedAckTracker", "get_installation_path_for",
-           "LogDestination", "LogDestinationResult",
+           "LogDestination", "LogDestinationResult", "LogParser",
            "running_in_daemon"]

@@ -473,3 +473,31 @@ def test_integer_pointer_follows_the_counter():
     assert list(range(5))[p] == 1 and "%d" % p == "1" and p + 1 == 2
     with pytest.raises(TypeError):
         IntegerPointer(5)
+
+
+# LogDestination / LogParser stand-ins (#9 item 5): plugin unit tests subclass them under pytest
+
+def test_destination_and_parser_bases():
+    class Dest(syslogng.LogDestination):
+        def send(self, msg):
+            return self.QUEUED if msg["MESSAGE"] == b"q" else True
+
+    d = Dest()
+    assert d.init({}) is True and d.open() is True
+    assert d.send(LogMessage("q")) == syslogng.LogDestination.QUEUED == syslogng.LogDestinationResult.QUEUED == 4
+    assert d.send(LogMessage("x")) is True
+    assert d.flush() == syslogng.LogDestination.SUCCESS == 3
+    assert (syslogng.LogDestination.DROP, syslogng.LogDestination.ERROR, syslogng.LogDestination.NOT_CONNECTED,
+            syslogng.LogDestination.RETRY) == (0, 1, 5, 6)
+    d.stats_written_bytes_add(10)
+    with pytest.raises(TypeError):
+        d.stats_written_bytes_add(-1)
+
+    class Parser(syslogng.LogParser):
+        def parse(self, msg):
+            msg["FOOBAR"] = msg["MESSAGE"]
+            return True
+
+    m = LogMessage("hello")
+    p = Parser()
+    assert p.init({}) is True and p.parse(m) and m["FOOBAR"] == b"hello"

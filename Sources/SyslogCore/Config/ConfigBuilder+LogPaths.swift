@@ -41,9 +41,10 @@ extension ConfigBuilder {
                 guard let (body, _) = parserDefs[name] else {
                     throw errors.error("Reference to undefined parser '\(name)'", at: r)
                 }
-                try checkEmpty(body, kind: "parser")
+                for p in try makeParsers(name, body) { elements.append(.parser(p)) }
             case .parserInline(let body, _):
-                try checkEmpty(body, kind: "parser")
+                anonymousCount += 1
+                for p in try makeParsers("#anon-parser\(anonymousCount)", body) { elements.append(.parser(p)) }
             case .rewriteRef(let name, let r):
                 guard let (body, _) = rewriteDefs[name] else {
                     throw errors.error("Reference to undefined rewrite '\(name)'", at: r)
@@ -76,6 +77,24 @@ extension ConfigBuilder {
         } catch {
             throw errors.error(error.message, at: error.range ?? r)
         }
+    }
+
+    /// The parser drivers of a `parser` statement: a new instance per reference (as syslog-ng
+    /// clones a parser used in several paths).
+    private func makeParsers(_ name: String, _ body: [OptionNode]) throws(ConfigError) -> [any MessageParser] {
+        var out: [any MessageParser] = []
+        for (i, node) in body.enumerated() {
+            guard let factory = registry.parsers[node.name] else {
+                let known = registry.parsers.keys.sorted().joined(separator: ", ")
+                throw errors.error("Unknown parser driver '\(node.rawName)'\(known.isEmpty ? "" : "; known drivers: " + known)", at: node.range)
+            }
+            let reader = OptionReader(node, kind: "parser", errors: errors)
+            let parser = try factory(reader, context(name, i))
+            for accepted in registry.acceptedOptions["parser:" + node.name] ?? [] { _ = reader.takeAll(accepted) }
+            try reader.finish(allowPositional: 0)
+            out.append(parser)
+        }
+        return out
     }
 
     private func checkEmpty(_ body: [OptionNode], kind: String) throws(ConfigError) {

@@ -44,6 +44,7 @@ public typealias DestinationFactory = (OptionReader, BuildContext) throws(Config
 public final class DriverRegistry {
     public private(set) var sources: [String: SourceFactory] = [:]
     public private(set) var destinations: [String: DestinationFactory] = [:]
+    public private(set) var parsers: [String: ParserFactory] = [:]
     /// Runs before a configuration is built (e.g. a fresh Python main module per config).
     public private(set) var willBuild: [(ConfigFile, BuildState) throws(ConfigError) -> Void] = []
     /// Handlers of raw top-level blocks by keyword (`python { … };`).
@@ -70,6 +71,12 @@ public final class DriverRegistry {
     public func registerSource(_ name: String, accepting: [String] = [], _ factory: @escaping SourceFactory) {
         sources[name] = factory
         if !accepting.isEmpty { acceptedOptions["source:" + name] = accepting }
+    }
+
+    /// Registers a parser driver; `accepting` lists options it accepts and ignores.
+    public func registerParser(_ name: String, accepting: [String] = [], _ factory: @escaping ParserFactory) {
+        parsers[name] = factory
+        if !accepting.isEmpty { acceptedOptions["parser:" + name] = accepting }
     }
 
     /// Registers a destination driver; `accepting` lists options it accepts and ignores.

@@ -5,6 +5,8 @@ import SyslogMessage
 public final class LogPath: Sendable {
     public enum Element: Sendable {
         case filter(CompiledFilter)
+        /// A parser: changes the path's own copy of the message, or drops it from the path.
+        case parser(any MessageParser)
         /// Index into ``Pipeline/destinations``.
         case destination(Int)
         /// Consecutive embedded `log { … };` statements, routed as siblings.
@@ -39,7 +41,7 @@ public final class LogPath: Sendable {
             case .destination: if fc { return true }
             case .group(let children):
                 if children.contains(where: { $0.hasFlowControl(sourceIndex: nil, inherited: fc) }) { return true }
-            case .filter: continue
+            case .filter, .parser: continue
             }
         }
         return false
@@ -47,12 +49,27 @@ public final class LogPath: Sendable {
 
     /// Runs the message through this path. Returns whether it matched (got past every filter).
     @inline(__always)
-    func process(_ msg: LogMessage, flowControl inherited: Bool, into producers: [QueueProducer]) -> Bool {
+    func process(_ original: LogMessage, flowControl inherited: Bool, into producers: [QueueProducer]) -> Bool {
         let fc = inherited || flowControl
+        var msg = original
+        // Copies made for parsers, each holding the one it was copied from until it is done.
+        var held: [LogMessage] = []
+        defer { for c in held { c.acknowledge() } }
         for el in elements {
             switch el {
             case .filter(let f):
                 if !f.matches(msg) { return false }
+            case .parser(let p):
+                // The path changes a copy of its own: earlier paths and destinations keep theirs.
+                let copy = msg.clone()
+                if fc {
+                    msg.retainAck()
+                    copy.ackTarget = msg
+                    copy.retainAck()
+                    held.append(copy)
+                }
+                msg = copy
+                if !p.parse(copy) { return false }
             case .destination(let d):
                 if fc { msg.retainAck() }
                 producers[d].push(QueuedMessage(msg, flowControlled: fc))
@@ -61,6 +78,17 @@ public final class LogPath: Sendable {
             }
         }
         return true
+    }
+
+    /// The parsers of this path and its embedded ones.
+    var parsers: [any MessageParser] {
+        elements.flatMap { el -> [any MessageParser] in
+            switch el {
+            case .parser(let p): return [p]
+            case .group(let children): return children.flatMap(\.parsers)
+            default: return []
+            }
+        }
     }
 
     /// The destinations every message of `sourceIndex` goes to, in order, with whether each is

@@ -11,6 +11,8 @@ public final class Pipeline: @unchecked Sendable {
     /// Source statements: name and drivers (index = source index for routing).
     public let sources: [(name: String, drivers: [(driver: any SourceDriver, options: SourceOptions)])]
     public let paths: [LogPath]
+    /// Every parser of the paths (one per reference), initialised with the pipeline.
+    public let parsers: [any MessageParser]
     private var posters: [SourcePoster] = []
     private var running = false
     /// The posters, readable from other threads (stats).
@@ -23,6 +25,7 @@ public final class Pipeline: @unchecked Sendable {
         self.destinations = destinations
         self.sources = sources
         self.paths = paths
+        self.parsers = paths.flatMap(\.parsers)
     }
 
     /// Routes one message from source statement `sourceIndex` into per-destination batches.
@@ -48,8 +51,13 @@ public final class Pipeline: @unchecked Sendable {
         }
         var initialized: [any SourceDriver] = []
         var sourceNames = Set<String>()
+        var initializedParsers: [any MessageParser] = []
         do throws(PipelineInitError) {
             for d in destinations { try d.initialize() }
+            for p in parsers {
+                try p.initialize()
+                initializedParsers.append(p)
+            }
             for s in sources {
                 for (driver, _) in s.drivers {
                     try driver.initialize()
@@ -62,6 +70,7 @@ public final class Pipeline: @unchecked Sendable {
             }
         } catch {
             for d in initialized { d.deinitialize() }
+            for p in initializedParsers { p.deinitialize() }
             for d in destinations { d.deinitialize() }
             throw error
         }
@@ -111,6 +120,8 @@ public final class Pipeline: @unchecked Sendable {
         }
         for (_, p) in stopped { p.finish() }
         for (d, _) in stopped { d.deinitialize() }
+        // Parsers run on source threads: deinitialised only when none of them was left running.
+        if stopped.count == k { for p in parsers { p.deinitialize() } }
         posters.removeAll()
         postersForStats.withLock { $0.removeAll() }
     }

@@ -69,6 +69,9 @@ public enum PythonPlugin {
                                                       "long-hostnames"]) { (reader, ctx) throws(ConfigError) in
             try PythonSourceDriver.make(reader, ctx)
         }
+        registry.registerParser("python") { (reader, ctx) throws(ConfigError) in
+            try PythonParserDriver.make(reader, ctx)
+        }
         registry.registerDestination("python", accepting: PythonDestinationDriver.accepted) { (reader, ctx) throws(ConfigError) in
             try PythonDestinationDriver.make(reader, ctx)
         }
@@ -83,7 +86,8 @@ public enum PythonPlugin {
             switch st {
             case .rawBlock(let keyword, _, _) where keyword == "python": return true
             case .source(_, let drivers, _): if drivers.contains(where: { isPythonDriver($0.name) }) { return true }
-            case .destination(_, let drivers, _): if drivers.contains(where: { $0.name == "python" }) { return true }
+            case .destination(_, let drivers, _), .parser(_, let drivers, _):
+                if drivers.contains(where: { $0.name == "python" }) { return true }
             case .log(let l): if logUsesPython(l) { return true }
             default: continue
             }
@@ -97,7 +101,7 @@ public enum PythonPlugin {
         l.items.contains { item in
             switch item {
             case .sourceInline(let d, _): return d.contains { isPythonDriver($0.name) }
-            case .destinationInline(let d, _): return d.contains { $0.name == "python" }
+            case .destinationInline(let d, _), .parserInline(let d, _): return d.contains { $0.name == "python" }
             case .log(let child): return logUsesPython(child)
             default: return false
             }

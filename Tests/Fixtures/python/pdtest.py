@@ -92,3 +92,67 @@ class Named(Recorder):
     @staticmethod
     def generate_persist_name(options):
         return options["key"]
+
+
+# Parsers -----------------------------------------------------------------------------------
+
+class CopyParser(syslogng.LogParser):
+    """PP-01: msg['FOOBAR'] = msg['MSG']; typed values reach templates."""
+
+    def init(self, options):
+        note("parser_init", id(self))
+        return True
+
+    def parse(self, msg):
+        msg["FOOBAR"] = msg["MSG"]
+        msg["n"] = 5
+        return True
+
+    def deinit(self):
+        note("parser_deinit", id(self))
+
+
+class DropOdd(syslogng.LogParser):
+    """PP-02: messages whose number is odd do not continue on the path."""
+
+    def parse(self, msg):
+        n = int(msg["MESSAGE"].decode().split()[-1])
+        if n == 3:
+            raise ValueError("parser failed on purpose")
+        return n % 2 == 0
+
+
+class NotAParser:
+    def parse(self, msg):
+        return True
+
+
+class FlakyQueued(LogDestination):
+    """Fails its first sends, then QUEUED with a flush() that fails once: for the exactly-once
+    test across a reload. Reports each delivered message ("delivered <MESSAGE>") at flush."""
+
+    failures = 3
+    flush_failures = 1
+
+    def init(self, options):
+        self.batch = []
+        return True
+
+    def send(self, msg):
+        cls = type(self)
+        if cls.failures > 0:
+            cls.failures -= 1
+            return self.ERROR
+        self.batch.append(msg["FOOBAR"].decode())
+        return self.QUEUED
+
+    def flush(self):
+        cls = type(self)
+        if cls.flush_failures > 0:
+            cls.flush_failures -= 1
+            self.batch = []
+            return self.ERROR
+        for m in self.batch:
+            note("delivered", m)
+        self.batch = []
+        return self.SUCCESS

@@ -429,3 +429,21 @@ class NonBlockingTracked(syslogng.LogSource):
 
     def request_exit(self):
         self.stop.set()
+
+
+_global_count = [0]
+
+
+class GlobalCounter(LogFetcher):
+    """Like Counter, but the numbers go on across reloads (module state): every message of the
+    process has a number of its own, up to option "total"."""
+
+    def init(self, options):
+        self.total = int(options.get("total", 100))
+        return True
+
+    def fetch(self):
+        if _global_count[0] >= self.total:
+            return (LogFetcher.NO_DATA,)
+        _global_count[0] += 1
+        return (LogFetcher.SUCCESS, LogMessage("msg %d" % _global_count[0]))

@@ -1,0 +1,132 @@
+internal import CPython
+import SyslogPythonRuntime
+import Synchronization
+import SyslogConfig
+import SyslogCore
+import SyslogMessage
+
+/// `parser p { python(class("mod.Parser") options(…)); };` (spec §11): `parse(msg)` gets the
+/// path's own writable copy of the message; truthy keeps it, falsy or an exception drops it
+/// from that path. Runs on the thread that routes the message, with the GIL taken per call.
+final class PythonParserDriver: MessageParser, @unchecked Sendable {
+    // Invariant for @unchecked Sendable: Python objects are touched with the GIL held; the
+    // counters are atomic.
+    let className: String
+    let options: [(String, PythonOptionValue)]
+    let loaders: [String]
+    let driverID: String
+    let mainModule: PyRef?
+    private var instance: PyRef?
+    private var parseMethod: PyRef?
+    private var initialized = false
+    /// Messages dropped (falsy result or exception), and when an exception was last logged.
+    let dropped = Atomic<Int>(0)
+    private let lastLogged = Atomic<Int64>(0)
+
+    init(className: String, options: [(String, PythonOptionValue)], loaders: [String], driverID: String, mainModule: PyRef?) {
+        self.className = className
+        self.options = options
+        self.loaders = loaders
+        self.driverID = driverID
+        self.mainModule = mainModule
+    }
+
+    static func make(_ reader: OptionReader, _ ctx: BuildContext) throws(ConfigError) -> any MessageParser {
+        guard let cls = try reader.string("class") else {
+            throw ctx.errors.error("Error initializing Python bindings: no class specified", at: reader.node.range)
+        }
+        let opts = try PythonOptionValue.read(reader.takeAll("options"), errors: ctx.errors)
+        let loaders = (try reader.strings("loaders") ?? []) + (try reader.strings("imports") ?? [])
+        return PythonParserDriver(className: cls, options: opts, loaders: loaders, driverID: ctx.driverID,
+                                  mainModule: PythonPlugin.state(ctx).main)
+    }
+
+    var logPairs: [(String, String)] { [("driver", driverID), ("class", className)] }
+
+    func initialize() throws(PipelineInitError) {
+        let failure: String? = Python.attach { gil in
+            if let main = mainModule, let modules = PyImport_GetModuleDict() {
+                PyDict_SetItemString(modules, "_syslogng_main", main.pointer)
+            }
+            for l in loaders {
+                if let m = PyImport_ImportModule(l) { ssw_decref(m) } else { PyErr_Clear() }
+            }
+            guard let cls = PythonDriverSupport.resolveClass(className, main: mainModule, gil) else {
+                PythonException.fetch(gil)?.log(caller: driverID, className: className, function: "class lookup")
+                return "Error looking up Python driver class"
+            }
+            defer { ssw_decref(cls) }
+            guard PythonDriverSupport.isSubclass(cls, of: "LogParser", in: "syslogng.parser") else {
+                return "Error initializing Python parser, class is not a subclass of LogParser"
+            }
+            guard let obj = Py.call(cls, [], gil), let inst = PyRef(owned: obj) else {
+                PythonException.fetch(gil)?.log(caller: driverID, className: className, function: "__init__")
+                return "Error instantiating Python driver class"
+            }
+            instance = inst
+            guard let parse = Py.attr(inst.pointer, "parse", gil) else {
+                return "Error initializing Python parser, class does not have a parse() method"
+            }
+            parseMethod = PyRef(owned: parse)
+            if let initFn = Py.attr(inst.pointer, "init", gil) {
+                defer { ssw_decref(initFn) }
+                guard let opts = PythonDriverSupport.optionsDict(options, gil) else { return "Error initializing Python driver object, init() returned FALSE" }
+                defer { ssw_decref(opts) }
+                guard let r = Py.call(initFn, [opts], gil) else {
+                    PythonException.fetch(gil)?.log(caller: driverID, className: className, function: "init")
+                    return "Error initializing Python driver object, init() returned FALSE"
+                }
+                let truthy = PyObject_IsTrue(r)
+                ssw_decref(r)
+                if truthy != 1 { return "Error initializing Python driver object, init() returned FALSE" }
+            }
+            initialized = true
+            return nil
+        }
+        if let failure {
+            InternalLog.shared.error(failure, logPairs)
+            throw PipelineInitError(message: failure, pairs: logPairs)
+        }
+    }
+
+    func deinitialize() {
+        Python.attach { gil in
+            guard initialized, let inst = instance else { return }
+            initialized = false
+            if let d = Py.attr(inst.pointer, "deinit", gil) {
+                if let r = Py.call(d, [], gil) { ssw_decref(r) } else {
+                    PythonException.fetch(gil)?.log(caller: driverID, className: className, function: "deinit")
+                }
+                ssw_decref(d)
+            }
+            parseMethod = nil
+        }
+    }
+
+    func parse(_ msg: LogMessage) -> Bool {
+        let kept: Bool = Python.attach { gil in
+            guard let parse = parseMethod, let obj = MessageType.wrap(msg, gil) else { PyErr_Clear(); return false }
+            defer {
+                // A wrapper the plugin kept cannot change the message once it moved on.
+                MessageType.freeze(obj)
+                ssw_decref(obj)
+            }
+            guard let r = Py.call(parse.pointer, [obj], gil) else {
+                let e = PythonException.fetch(gil)
+                // Logged at most once a second, not per message.
+                let now = monotonicNanoseconds()
+                if now - lastLogged.load(ordering: .relaxed) > 1_000_000_000 {
+                    lastLogged.store(now, ordering: .relaxed)
+                    e?.log(caller: driverID, className: className, function: "parse")
+                }
+                return false
+            }
+            defer { ssw_decref(r) }
+            let truthy = PyObject_IsTrue(r)
+            if truthy < 0 { PyErr_Clear() }
+            return truthy == 1
+        }
+        if !kept { dropped.add(1, ordering: .relaxed) }
+        return kept
+    }
+}

@@ -79,4 +79,31 @@ import Glibc
         #expect(Set(delivered) == Set((1...total).map { "msg \($0)" }))
         #expect(s.stderr.contains("flush() failed"))
     }
+
+    @Test("examples/python-parser.conf: typed key=value pairs and the masking template function")
+    func parserExample() throws {
+        let s = Scratch()
+        #expect(try DaemonProcess.run(["-s", "-f", DaemonProcess.packageRoot + "/examples/python-parser.conf"], dir: s.dir) == 0)
+        s.write("""
+            python {
+            import syslogng
+            class Lines(syslogng.LogFetcher):
+                def init(self, options):
+                    self.items = ["pay user=ann amount=42 card=4111111111111111", "no pairs"]
+                    return True
+                def fetch(self):
+                    if not self.items:
+                        return (self.NO_DATA,)
+                    return (self.SUCCESS, syslogng.LogMessage(self.items.pop(0)))
+            };
+            source s { python-fetcher(class(Lines) fetch-no-data-delay(0.1)); };
+            parser p_kv { python(class("enrich.KeyValues") options("prefix" => "kv.")); };
+            destination d { file("\(s.out)" template("$(format-json --key kv.* --exclude kv.card --pair card=$(python enrich.mask ${kv.card}))\\n")); };
+            log { source(s); parser(p_kv); destination(d); };
+            """)
+        let env = ["PYTHONPATH": DaemonProcess.fixtures + "/python:" + DaemonProcess.packageRoot + "/examples/python"]
+        _ = try PythonSourceEndToEndTests.runUntil(s, env: env) { lines(s.out).count == 1 }
+        usleep(300_000)
+        #expect(lines(s.out) == [#"{"kv":{"user":"ann","amount":42},"card":"************1111"}"#])
+    }
 }

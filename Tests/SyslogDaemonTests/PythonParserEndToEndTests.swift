@@ -106,4 +106,27 @@ import Glibc
         usleep(300_000)
         #expect(lines(s.out) == [#"{"kv":{"user":"ann","amount":42},"card":"************1111"}"#])
     }
+
+    @Test("A daemon thread keeps one Python thread state: every parse() call on it is the same Dummy thread, threading.local() survives")
+    func oneThreadStatePerThread() throws {
+        let s = Scratch()
+        s.write("""
+            source s { stdin(); };
+            parser p { python(class("pdtest.ThreadNames")); };
+            destination d { file("\(s.out)"); };
+            log { source(s); parser(p); destination(d); };
+            """)
+        let d = try DaemonProcess(DaemonProcess.standardArgs(config: s.conf, dir: s.dir), dir: s.dir,
+                                  environment: s.environment(), stdinPipe: true)
+        for i in 0..<50 { d.writeStdin("<13>Dec  1 10:00:00 host prog: line \(i)\n") }
+        #expect(waitUntil { s.values("parse_thread").count == 50 })
+        #expect(d.stop() == 0)
+        let calls = s.values("parse_thread")
+        let names = Set(calls.map { $0.split(separator: " ").first.map(String.init) ?? "" })
+        #expect(names.count == 1 && names.first?.hasPrefix("Dummy") == true, "\(names)")
+        // threading.local() data lives as long as the thread (one state per thread, not per call).
+        let counts: [String] = calls.map { c in String(c.split(separator: " ").last ?? "") }
+        let expected: [String] = (1...50).map { String($0) }
+        #expect(counts == expected)
+    }
 }

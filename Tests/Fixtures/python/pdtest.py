@@ -156,3 +156,16 @@ class FlakyQueued(LogDestination):
             note("delivered", m)
         self.batch = []
         return self.SUCCESS
+
+
+_local = threading.local()
+
+
+class ThreadNames(syslogng.LogParser):
+    """Reports the Python thread name of each call and a threading.local() counter: a daemon
+    thread keeps one thread state, so thread-local data survives from call to call."""
+
+    def parse(self, msg):
+        _local.calls = getattr(_local, "calls", 0) + 1
+        note("parse_thread", "%s %d" % (threading.current_thread().name, _local.calls))
+        return True

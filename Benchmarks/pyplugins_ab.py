@@ -1,0 +1,143 @@
+#!/usr/bin/env python3
+"""Python destination and parser A/B: syslog-ng 3.38 (A) vs syslog-swift (B), same session.
+
+Workloads (the input is N RFC3164 lines piped into stdin(); both daemons stop at end of input):
+  dest    stdin() -> python destination whose send() counts and returns True
+  parser  stdin() -> python parser setting one value -> file("$MSG $FOO\\n")
+Reports msgs/s (messages delivered / wall time from start to exit, start-up included for both;
+syslog-ng 3.38 exits at the end of stdin before its Python destination got every message, so
+the delivered count is what counts), peak RSS (VmHWM, polled) and the ratios, per pair and as
+medians. A benchmark: it prints,
+asserts nothing.
+
+Usage: Benchmarks/pyplugins_ab.py [--count N] [--runs R] [--workload dest|parser|both]
+"""
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+SWIFT = os.path.join(ROOT, ".build", "release", "syslog-swift")
+
+PLUGIN = '''
+import syslogng
+
+class Count(getattr(syslogng, "LogDestination", object)):
+    def init(self, options):
+        self.n = 0
+        self.marker = options["marker"]
+        return True
+
+    def send(self, msg):
+        self.n += 1
+        return True
+
+    def deinit(self):
+        with open(self.marker, "w") as f:
+            f.write("%d\\n" % self.n)
+
+
+class SetFoo(getattr(syslogng, "LogParser", object)):
+    def parse(self, msg):
+        msg["FOO"] = "bar"
+        return True
+'''
+
+
+def config(workload, work):
+    head = "@version: 3.38\noptions { stats-freq(0); };\nsource s_in { stdin(); };\n"
+    if workload == "dest":
+        return head + ('destination d { python(class("bench_plugins.Count") options("marker" "%s/count")); };\n'
+                       'log { source(s_in); destination(d); };\n' % work)
+    return head + ('parser p { python(class("bench_plugins.SetFoo")); };\n'
+                   'destination d { file("%s/out.log" template("$MSG $FOO\\n")); };\n'
+                   'log { source(s_in); parser(p); destination(d); };\n' % work)
+
+
+def run(name, argv, env, input_path, work):
+    # A pipe, as `cat input | daemon` (syslog-ng's stdin() refuses a regular file).
+    feeder = subprocess.Popen(["cat", input_path], stdout=subprocess.PIPE)
+    with feeder.stdout as stdin:
+        start = time.monotonic()
+        p = subprocess.Popen(argv, stdin=stdin, stdout=subprocess.DEVNULL, stderr=open(work + "/stderr.log", "wb"),
+                             env=env)
+        peak = 0
+        while p.poll() is None:
+            try:
+                with open("/proc/%d/status" % p.pid) as f:
+                    for line in f:
+                        if line.startswith("VmHWM:"):
+                            peak = max(peak, int(line.split()[1]))
+            except OSError:
+                pass
+            time.sleep(0.02)
+        wall = time.monotonic() - start
+    feeder.wait()
+    return wall, peak / 1024.0, p.returncode
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--count", type=int, default=1000000)
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--workload", choices=["dest", "parser", "both"], default="both")
+    args = ap.parse_args()
+    subprocess.run(["swift", "build", "-c", "release", "--product", "syslog-swift"], cwd=ROOT, check=True,
+                   stdout=sys.stderr)
+    work_root = tempfile.mkdtemp(prefix="pyplugins-ab-")
+    with open(work_root + "/bench_plugins.py", "w") as f:
+        f.write(PLUGIN)
+    input_path = work_root + "/input.log"
+    with open(input_path, "w") as f:
+        for i in range(args.count):
+            f.write("<13>Dec  1 10:00:00 host prog[%d]: benchmark message %07d\n" % (i % 1000, i))
+    workloads = ["dest", "parser"] if args.workload == "both" else [args.workload]
+    for workload in workloads:
+        ratios, rss_ratios = [], []
+        for r in range(args.runs):
+            results = {}
+            for name in ("A syslog-ng", "B swift"):
+                work = tempfile.mkdtemp(dir=work_root)
+                conf = work + "/daemon.conf"
+                with open(conf, "w") as f:
+                    f.write(config(workload, work))
+                env = dict(os.environ, PYTHONPATH=work_root)
+                common = ["-F", "-f", conf, "-R", work + "/persist", "-p", work + "/pid", "-c", work + "/ctl"]
+                if name.startswith("A"):
+                    argv = ["/usr/sbin/syslog-ng"] + common + ["--no-caps"]
+                else:
+                    argv = [SWIFT] + common
+                    env["SYSLOG_SWIFT_PYTHON_DIR"] = os.path.join(ROOT, "python")
+                wall, peak, rc = run(name, argv, env, input_path, work)
+                if workload == "dest":
+                    try:
+                        got = int(open(work + "/count").read())
+                    except (OSError, ValueError):
+                        got = -1
+                else:
+                    try:
+                        got = sum(1 for _ in open(work + "/out.log", "rb"))
+                    except OSError:
+                        got = -1
+                # Delivered per second: syslog-ng 3.38 exits at the end of stdin before its Python
+                # destination got everything, so lines/wall would flatter it.
+                rate = (got if got > 0 else args.count) / wall
+                results[name] = (rate, peak)
+                print("[%s] %s run %d: %s msgs/s | wall %.2f s | peak RSS %.1f MiB | delivered %d of %d | exit %d"
+                      % (name, workload, r + 1, format(int(rate), ","), wall, peak, got, args.count, rc), flush=True)
+            a, b = results["A syslog-ng"], results["B swift"]
+            ratios.append(b[0] / a[0])
+            rss_ratios.append(b[1] / a[1] if a[1] else 0)
+            print("pair %d: msgs/s b/a %.3f | peak RSS b/a %.3f" % (r + 1, ratios[-1], rss_ratios[-1]), flush=True)
+        print("%s: msgs/s ratio median %.2f (min %.2f, max %.2f); peak RSS ratio median %.2f (worst %.3f)"
+              % (workload, statistics.median(ratios), min(ratios), max(ratios), statistics.median(rss_ratios),
+                 max(rss_ratios)), flush=True)
+
+
+if __name__ == "__main__":
+    main()

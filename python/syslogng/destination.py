@@ -7,6 +7,8 @@ times, then dropped) or one of the result constants; ``open()``, ``is_opened()``
 """
 import enum
 
+from .plugin import PluginBase
+
 
 class LogDestinationResult(enum.IntEnum):
     DROP = 0
@@ -19,7 +21,7 @@ class LogDestinationResult(enum.IntEnum):
     MAX = 7
 
 
-class LogDestination:
+class LogDestination(PluginBase):
     DROP = 0
     ERROR = 1
     SUCCESS = 3
@@ -28,11 +30,6 @@ class LogDestination:
     RETRY = 6
     MAX = 7
 
-    def init(self, options):
-        return True
-
-    def deinit(self):
-        pass
 
     def open(self):
         return True

@@ -3,11 +3,8 @@
 ``parse(msg)`` is required: it gets the path's own, writable copy of the message and returns
 True to keep it, False (or raises) to drop it from that log path.
 """
+from .plugin import PluginBase
 
 
-class LogParser:
-    def init(self, options):
-        return True
-
-    def deinit(self):
-        pass
+class LogParser(PluginBase):
+    """Subclass it and define ``parse(self, msg)``."""

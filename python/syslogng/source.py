@@ -2,6 +2,7 @@
 import enum
 
 from .native import _syslogng
+from .plugin import PluginBase
 
 
 class LogFetcherResult(enum.IntEnum):
@@ -55,7 +56,7 @@ else:
             self.transport_name = name
 
 
-class LogSource(_NativeSource):
+class LogSource(_NativeSource, PluginBase):
     """Base class of server-style Python sources: implement ``run()`` and ``request_exit()``."""
 
     flags = {}
@@ -63,12 +64,6 @@ class LogSource(_NativeSource):
 
     def __init__(self):
         super().__init__()
-
-    def init(self, options):
-        return True
-
-    def deinit(self):
-        pass
 
     def run(self):
         raise NotImplementedError
@@ -89,7 +84,7 @@ else:
             self.transport_name = name
 
 
-class LogFetcher(_NativeFetcher):
+class LogFetcher(_NativeFetcher, PluginBase):
     """Base class of fetcher-style sources: implement ``fetch()`` returning
     ``(LogFetcher.SUCCESS, LogMessage(...))`` or ``(LogFetcher.NO_DATA,)`` and friends; optional
     ``open()``, ``close()``, ``request_exit()``. The daemon calls ``fetch()`` in a loop on the
@@ -105,12 +100,6 @@ class LogFetcher(_NativeFetcher):
 
     def __init__(self):
         super().__init__()
-
-    def init(self, options):
-        return True
-
-    def deinit(self):
-        pass
 
     def open(self):
         return True

@@ -110,24 +110,11 @@ final class PythonDestinationDriver: @unchecked Sendable {
     }
 
     private func fail(_ message: String, _ exception: PythonException? = nil) -> PipelineInitError {
-        var pairs = logPairs
-        if let e = exception {
-            pairs.append(("exception", e.description))
-            if !e.traceback.isEmpty { StandardError.write(e.traceback) }
-        }
-        InternalLog.shared.error(message, pairs)
-        return PipelineInitError(message: message, pairs: pairs)
+        PythonDriverSupport.initFailure(message, logPairs, exception)
     }
 
     private func initializeLocked(_ gil: borrowing GIL) throws(PipelineInitError) {
-        if let main = mainModule, let modules = PyImport_GetModuleDict() {
-            PyDict_SetItemString(modules, "_syslogng_main", main.pointer)
-        }
-        for l in loaders {
-            if let m = PyImport_ImportModule(l) { ssw_decref(m) } else {
-                InternalLog.shared.error("Error loading Python module", [("module", l), ("exception", PythonException.fetch(gil)?.description ?? "")])
-            }
-        }
+        PythonDriverSupport.prepare(main: mainModule, loaders: loaders, gil)
         guard let cls = PythonDriverSupport.resolveClass(className, main: mainModule, gil) else {
             throw fail("Error looking up Python driver class", PythonException.fetch(gil))
         }
@@ -173,19 +160,8 @@ final class PythonDestinationDriver: @unchecked Sendable {
             }
         }
         PyErr_Clear()
-        if let initFn = Py.attr(inst.pointer, "init", gil) {
-            defer { ssw_decref(initFn) }
-            guard let optsDict = PythonDriverSupport.optionsDict(options, gil) else {
-                throw fail("Error initializing Python driver object, init() returned FALSE", PythonException.fetch(gil))
-            }
-            defer { ssw_decref(optsDict) }
-            guard let r = Py.call(initFn, [optsDict], gil) else {
-                PythonException.fetch(gil)?.log(caller: driverID, className: className, function: "init")
-                throw fail("Error initializing Python driver object, init() returned FALSE")
-            }
-            let truthy = PyObject_IsTrue(r)
-            ssw_decref(r)
-            if truthy != 1 { throw fail("Error initializing Python driver object, init() returned FALSE") }
+        guard PythonDriverSupport.callInit(inst.pointer, options, caller: driverID, className: className, gil) else {
+            throw fail("Error initializing Python driver object, init() returned FALSE")
         }
         initialized = true
     }
@@ -194,12 +170,7 @@ final class PythonDestinationDriver: @unchecked Sendable {
         Python.attach { gil in
             guard initialized, let inst = instance else { return }
             initialized = false
-            if let d = Py.attr(inst.pointer, "deinit", gil) {
-                if let r = Py.call(d, [], gil) { ssw_decref(r) } else {
-                    PythonException.fetch(gil)?.log(caller: driverID, className: className, function: "deinit")
-                }
-                ssw_decref(d)
-            }
+            PythonDriverSupport.callIfPresent(inst.pointer, "deinit", caller: driverID, className: className, gil)
             send = nil
             open = nil
             isOpened = nil

@@ -1,9 +1,62 @@
 internal import CPython
 import SyslogPythonRuntime
+import SyslogCore
 
 /// What the Python drivers (sources, fetchers, destinations) share: class lookup, the options
 /// dict, objects of the pure-Python `syslogng` package.
 enum PythonDriverSupport {
+    /// Before a driver's class is looked up: the configuration's `python {}` namespace is
+    /// importable as `_syslogng_main`, and `loaders()` are imported (failures logged).
+    static func prepare(main: PyRef?, loaders: [String], _ gil: borrowing GIL) {
+        if let main, let modules = PyImport_GetModuleDict() {
+            PyDict_SetItemString(modules, "_syslogng_main", main.pointer)
+        }
+        for l in loaders {
+            if let m = PyImport_ImportModule(l) { ssw_decref(m) } else {
+                InternalLog.shared.error("Error loading Python module", [("module", l), ("exception", PythonException.fetch(gil)?.description ?? "")])
+            }
+        }
+    }
+
+    /// The error that refuses a configuration, logged with the driver and the exception (its
+    /// traceback to stderr).
+    static func initFailure(_ message: String, _ pairs: [(String, String)], _ exception: PythonException? = nil) -> PipelineInitError {
+        var pairs = pairs
+        if let e = exception {
+            pairs.append(("exception", e.description))
+            if !e.traceback.isEmpty { StandardError.write(e.traceback) }
+        }
+        InternalLog.shared.error(message, pairs)
+        return PipelineInitError(message: message, pairs: pairs)
+    }
+
+    /// `init(options)` when the object has it: false when it raised (logged) or returned falsy.
+    static func callInit(_ inst: PyObjectPtr, _ options: [(String, PythonOptionValue)], caller: String,
+                         className: String, _ gil: borrowing GIL) -> Bool {
+        guard let initFn = Py.attr(inst, "init", gil) else { return true }
+        defer { ssw_decref(initFn) }
+        guard let opts = optionsDict(options, gil) else { PyErr_Clear(); return false }
+        defer { ssw_decref(opts) }
+        guard let r = Py.call(initFn, [opts], gil) else {
+            PythonException.fetch(gil)?.log(caller: caller, className: className, function: "init")
+            return false
+        }
+        let truthy = PyObject_IsTrue(r)
+        ssw_decref(r)
+        if truthy < 0 { PyErr_Clear() }
+        return truthy == 1
+    }
+
+    /// Calls the method `name` (e.g. `deinit`, `finalize`) when the object has it; an exception
+    /// is logged.
+    static func callIfPresent(_ inst: PyObjectPtr, _ name: String, caller: String, className: String, _ gil: borrowing GIL) {
+        guard let f = Py.attr(inst, name, gil) else { return }
+        defer { ssw_decref(f) }
+        if let r = Py.call(f, [], gil) { ssw_decref(r) } else {
+            PythonException.fetch(gil)?.log(caller: caller, className: className, function: name)
+        }
+    }
+
     /// `class()`: split at the last dot; no dot means the config's `python {}` block (new reference).
     static func resolveClass(_ className: String, main: PyRef?, _ gil: borrowing GIL) -> PyObjectPtr? {
         if let dot = className.lastIndex(of: ".") {

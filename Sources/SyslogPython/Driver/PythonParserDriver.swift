@@ -45,12 +45,7 @@ final class PythonParserDriver: MessageParser, @unchecked Sendable {
 
     func initialize() throws(PipelineInitError) {
         let failure: String? = Python.attach { gil in
-            if let main = mainModule, let modules = PyImport_GetModuleDict() {
-                PyDict_SetItemString(modules, "_syslogng_main", main.pointer)
-            }
-            for l in loaders {
-                if let m = PyImport_ImportModule(l) { ssw_decref(m) } else { PyErr_Clear() }
-            }
+            PythonDriverSupport.prepare(main: mainModule, loaders: loaders, gil)
             guard let cls = PythonDriverSupport.resolveClass(className, main: mainModule, gil) else {
                 PythonException.fetch(gil)?.log(caller: driverID, className: className, function: "class lookup")
                 return "Error looking up Python driver class"
@@ -68,17 +63,8 @@ final class PythonParserDriver: MessageParser, @unchecked Sendable {
                 return "Error initializing Python parser, class does not have a parse() method"
             }
             parseMethod = PyRef(owned: parse)
-            if let initFn = Py.attr(inst.pointer, "init", gil) {
-                defer { ssw_decref(initFn) }
-                guard let opts = PythonDriverSupport.optionsDict(options, gil) else { return "Error initializing Python driver object, init() returned FALSE" }
-                defer { ssw_decref(opts) }
-                guard let r = Py.call(initFn, [opts], gil) else {
-                    PythonException.fetch(gil)?.log(caller: driverID, className: className, function: "init")
-                    return "Error initializing Python driver object, init() returned FALSE"
-                }
-                let truthy = PyObject_IsTrue(r)
-                ssw_decref(r)
-                if truthy != 1 { return "Error initializing Python driver object, init() returned FALSE" }
+            guard PythonDriverSupport.callInit(inst.pointer, options, caller: driverID, className: className, gil) else {
+                return "Error initializing Python driver object, init() returned FALSE"
             }
             initialized = true
             return nil
@@ -93,12 +79,7 @@ final class PythonParserDriver: MessageParser, @unchecked Sendable {
         Python.attach { gil in
             guard initialized, let inst = instance else { return }
             initialized = false
-            if let d = Py.attr(inst.pointer, "deinit", gil) {
-                if let r = Py.call(d, [], gil) { ssw_decref(r) } else {
-                    PythonException.fetch(gil)?.log(caller: driverID, className: className, function: "deinit")
-                }
-                ssw_decref(d)
-            }
+            PythonDriverSupport.callIfPresent(inst.pointer, "deinit", caller: driverID, className: className, gil)
             parseMethod = nil
         }
     }

@@ -141,27 +141,13 @@ final class PythonSourceDriver: ThreadedSourceBody, @unchecked Sendable {
     }
 
     func fail(_ message: String, _ exception: PythonException? = nil) -> PipelineInitError {
-        var pairs: [(String, String)] = [("driver", driverID), ("class", className)]
-        if let e = exception {
-            pairs.append(("exception", e.description))
-            if !e.traceback.isEmpty { StandardError.write(e.traceback) }
-        }
-        InternalLog.shared.error(message, pairs)
-        return PipelineInitError(message: message, pairs: pairs)
+        PythonDriverSupport.initFailure(message, logPairs, exception)
     }
 
     private func initializeLocked(_ gil: borrowing GIL) throws(PipelineInitError) {
-        if let main = mainModule, let modules = PyImport_GetModuleDict() {
-            PyDict_SetItemString(modules, "_syslogng_main", main.pointer)
-        }
+        PythonDriverSupport.prepare(main: mainModule, loaders: loaders, gil)
         // Written with the GIL held (Python threads read it so), by a configuration that starts.
         TemplateType.configOptions = templateOptions
-        for l in loaders {
-            if let m = PyImport_ImportModule(l) { ssw_decref(m) } else {
-                let e = PythonException.fetch(gil)
-                InternalLog.shared.error("Error loading Python module", [("module", l), ("exception", e?.description ?? "")])
-            }
-        }
         guard let cls = PythonDriverSupport.resolveClass(className, main: mainModule, gil) else {
             throw fail("Error looking up Python driver class", PythonException.fetch(gil))
         }
@@ -192,22 +178,8 @@ final class PythonSourceDriver: ThreadedSourceBody, @unchecked Sendable {
             PyObject_SetAttrString(inst.pointer, "flags", flagsDict)
             ssw_decref(flagsDict)
         }
-        if let initFn = Py.attr(inst.pointer, "init", gil) {
-            defer { ssw_decref(initFn) }
-            guard let opts = makeOptionsDict(gil) else {
-                throw fail("Error initializing Python driver object, init() returned FALSE", PythonException.fetch(gil))
-            }
-            defer { ssw_decref(opts) }
-            guard let result = Py.call(initFn, [opts], gil) else {
-                let e = PythonException.fetch(gil)
-                e?.log(caller: driverID, className: className, function: "init")
-                throw fail("Error initializing Python driver object, init() returned FALSE")
-            }
-            let truthy = PyObject_IsTrue(result)
-            ssw_decref(result)
-            if truthy != 1 {
-                throw fail("Error initializing Python driver object, init() returned FALSE")
-            }
+        guard PythonDriverSupport.callInit(inst.pointer, options, caller: driverID, className: className, gil) else {
+            throw fail("Error initializing Python driver object, init() returned FALSE")
         }
         // self.ack_tracker is read after init() (spec §3.2 step 8).
         if let t = Py.attr(inst.pointer, "ack_tracker", gil) {
@@ -353,12 +325,7 @@ final class PythonSourceDriver: ThreadedSourceBody, @unchecked Sendable {
             // deinit() only for an object whose init() succeeded (spec §3.2).
             guard initialized, let inst = instance else { return }
             initialized = false
-            if let d = Py.attr(inst.pointer, "deinit", gil) {
-                if let r = Py.call(d, [], gil) { ssw_decref(r) } else {
-                    PythonException.fetch(gil)?.log(caller: driverID, className: className, function: "deinit")
-                }
-                ssw_decref(d)
-            }
+            PythonDriverSupport.callIfPresent(inst.pointer, "deinit", caller: driverID, className: className, gil)
             SourceType.object(inst.pointer).pointee.binding = nil
             runMethod = nil
             requestExitMethod = nil
@@ -377,12 +344,7 @@ final class PythonSourceDriver: ThreadedSourceBody, @unchecked Sendable {
         Python.attach { gil in
             guard let inst = instance else { return }
             SourceType.object(inst.pointer).pointee.binding = nil
-            if let f = Py.attr(inst.pointer, "finalize", gil) {
-                if let r = Py.call(f, [], gil) { ssw_decref(r) } else {
-                    PythonException.fetch(gil)?.log(caller: driverID, className: className, function: "finalize")
-                }
-                ssw_decref(f)
-            }
+            PythonDriverSupport.callIfPresent(inst.pointer, "finalize", caller: driverID, className: className, gil)
             instance = nil
         }
     }

@@ -150,4 +150,126 @@ struct ValuePairs: Sendable {
     var considersNV: Bool {
         includeNV || includeDotNV || includeSDATA || patterns.contains { $0.include }
     }
+
+    // MARK: the selected pairs of one message
+
+    /// A selected pair; `priority` decides which of two pairs with one key is kept (lower wins:
+    /// `--pair`, then name-value pairs, then macros).
+    struct Item {
+        var key: [UInt8]
+        var priority: UInt8
+        var value: Value
+    }
+
+    enum Value {
+        /// Text, as a string.
+        case text([UInt8])
+        /// A typed value.
+        case typed(LogValue)
+        /// Already encoded JSON (`literal(…)`, a `double(…)` that parsed).
+        case raw([UInt8])
+    }
+
+    /// The pairs selected for `msg`, unsorted, duplicates included.
+    func collect(_ msg: RenderInput, context: inout TemplateRenderContext) -> [Item] {
+        var items: [Item] = []
+        var scratch: [UInt8] = []
+        for pair in pairs {
+            scratch.removeAll(keepingCapacity: true)
+            if pair.hint == .none, let ref = pair.template.singleReference, case .value(let h) = ref {
+                if let v = msg[h] {
+                    if omitEmpty, case .string(let s) = v, s.isEmpty { continue }
+                    items.append(Item(key: key(pair.name), priority: 0, value: .typed(v)))
+                } else if !omitEmpty {
+                    items.append(Item(key: key(pair.name), priority: 0, value: .text([])))
+                }
+                continue
+            }
+            pair.template.renderNested(msg, into: &scratch, context: &context)
+            if omitEmpty && scratch.isEmpty { continue }
+            items.append(Item(key: key(pair.name), priority: 0, value: Self.cast(scratch, pair.hint)))
+        }
+        if considersNV {
+            for e in msg.entries {
+                let name = NameRegistry.shared.name(of: e.handle)
+                guard included(name, default: nvInScope(name)) else { continue }
+                if omitEmpty, case .string(let s) = e.value, s.isEmpty { continue }
+                items.append(Item(key: key(name), priority: 1, value: .typed(e.value)))
+            }
+        }
+        for (name, ref) in macros {
+            scratch.removeAll(keepingCapacity: true)
+            MacroRendering.append(ref, msg, options: options, to: &scratch, context: &context)
+            if scratch.isEmpty { continue }
+            items.append(Item(key: key(name), priority: 2, value: .text(scratch)))
+        }
+        return items
+    }
+
+    /// Applies a `TYPE(…)` hint; text that does not parse as the type stays a string.
+    static func cast(_ text: [UInt8], _ hint: TypeHint) -> Value {
+        let s = String(decoding: text, as: UTF8.self)
+        switch hint {
+        case .none, .string:
+            return .text(text)
+        case .literal:
+            return text.isEmpty ? .text(text) : .raw(text)
+        case .int:
+            if let i = Int64(s) { return .typed(.int(i)) }
+        case .double:
+            if let d = Double(s), d.isFinite, s.allSatisfy({ "0123456789.eE+-".contains($0) }),
+               s.first != "+", s.first != "." {
+                return .raw(text)
+            }
+        case .boolean:
+            switch s.lowercased() {
+            case "true", "yes", "1", "on": return .typed(.bool(true))
+            case "false", "no", "0", "off": return .typed(.bool(false))
+            default: break
+            }
+        case .list:
+            return .typed(.list(ListParser.split(s)))
+        case .null:
+            return .typed(.null)
+        }
+        return .text(text)
+    }
+
+    private func key(_ name: String) -> [UInt8] {
+        var k = Array(name.utf8)
+        if !leaveInitialDot, k.first == UInt8(ascii: ".") { k[0] = UInt8(ascii: "_") }
+        return k
+    }
+}
+
+/// syslog-ng's `value-pairs()` for drivers (a Python destination's dict): the same selection as
+/// `$(format-json …)`, from the same arguments (`--scope rfc5424 --key MSG --pair NAME=TEMPLATE …`).
+public struct ValuePairsSelection: Sendable {
+    let spec: ValuePairs
+
+    public init(arguments: [String], options: TemplateOptions,
+                conditionCompiler: Template.ConditionCompiler? = nil) throws(TemplateError) {
+        let call = FunctionCall(name: "value-pairs", arguments: arguments.map { FunctionArgument(text: $0, offset: 0) },
+                                offset: 0, end: 0)
+        spec = try ValuePairs(call, options: options, conditionCompiler: conditionCompiler)
+    }
+
+    /// The selected pairs of `msg`, one per name (the first of `pair()`, name-value pairs and
+    /// macros wins), sorted by name; text is a string, typed values keep their type.
+    public func evaluate(_ msg: LogMessage) -> [(name: String, value: LogValue)] {
+        var context = TemplateRenderContext()
+        let items = spec.collect(RenderInput(msg), context: &context)
+        var best: [[UInt8]: ValuePairs.Item] = [:]
+        for item in items where !item.key.isEmpty {
+            if let old = best[item.key], old.priority <= item.priority { continue }
+            best[item.key] = item
+        }
+        return best.values.sorted { $0.key.lexicographicallyPrecedes($1.key) }.map { item in
+            let name = String(decoding: item.key, as: UTF8.self)
+            switch item.value {
+            case .text(let t), .raw(let t): return (name, LogValue.string(bytes: t))
+            case .typed(let v): return (name, v)
+            }
+        }
+    }
 }

@@ -149,4 +149,27 @@ import Glibc
         let messages = lines(out).map { $0.split(separator: "\"").dropLast().last.map(String.init) ?? "" }
         #expect(messages == (1...25).map { "msg \($0)" })
     }
+
+    @Test("DS-01 value-pairs(): send() gets a dict of the selected names, typed values kept")
+    func valuePairs() throws {
+        let s = Scratch()
+        s.write("""
+            source s { python-fetcher(class("pftest.Counter") options("count" => 2) fetch-no-data-delay(0.1)); };
+            parser p { python(class("pdtest.CopyParser")); };
+            destination d { python(class("pdtest.PairsRecorder")
+                                   value-pairs(key('MESSAGE') pair('HOST', 'bzorp') pair('DATE', '$ISODATE') key('n'))); };
+            log { source(s); parser(p); destination(d); };
+            """)
+        _ = try PythonSourceEndToEndTests.runUntil(s) { s.values("pairs").count == 2 }
+        #expect(s.values("pairs_type") == ["dict", "dict"])
+        let first = s.values("pairs").first ?? ""
+        #expect(first.hasSuffix(" bzorp msg 1"), "\(first)")
+        #expect(first.split(separator: " ").first?.contains("T") == true)
+        #expect(s.values("pairs_keys").first == "DATE,HOST,MESSAGE,n")
+        #expect(s.values("pairs_n").first == "5")
+        // A wrong option inside value-pairs() is a configuration error.
+        let s2 = Scratch()
+        s2.write(PythonDestinationEndToEndTests.config(s2, driver: #"class("pdtest.PairsRecorder") value-pairs(bogus('x'))"#))
+        try PythonSourceEndToEndTests.expectStartupFailure(s2, code: 1, ["Unknown value-pairs() option 'bogus'"])
+    }
 }

@@ -4,6 +4,7 @@ import Synchronization
 import SyslogConfig
 import SyslogCore
 import SyslogMessage
+import SyslogTemplates
 
 /// `destination d { python(class("mod.Dest") options(…) retries(3) batch-lines(N) …); };`
 /// (spec §10): the object is created and `init()`ed when the pipeline initialises, `send()` and
@@ -19,6 +20,8 @@ final class PythonDestinationDriver: @unchecked Sendable {
     let persistName: String
     let retries: Int
     let batchLines: Int
+    /// `value-pairs()`: `send()` gets a dict of these instead of the message.
+    let valuePairs: ValuePairsSelection?
     let mainModule: PyRef?
     private(set) var instance: PyRef?
     private(set) var send: PyRef?
@@ -31,7 +34,8 @@ final class PythonDestinationDriver: @unchecked Sendable {
     private var initialized = false
 
     init(className: String, options: [(String, PythonOptionValue)], loaders: [String], driverID: String,
-         persistName: String, retries: Int, batchLines: Int, mainModule: PyRef?) {
+         persistName: String, retries: Int, batchLines: Int, valuePairs: ValuePairsSelection?, mainModule: PyRef?) {
+        self.valuePairs = valuePairs
         self.className = className
         self.options = options
         self.loaders = loaders
@@ -63,15 +67,53 @@ final class PythonDestinationDriver: @unchecked Sendable {
         // time-reopen() is accepted and, as in syslog-ng, 1 s for Python destinations.
         _ = try reader.double("time-reopen")
         let fifo = try reader.int("log-fifo-size") ?? ctx.globals.logFifoSize
+        var valuePairs: ValuePairsSelection?
+        if let vp = reader.take("value-pairs") {
+            do {
+                valuePairs = try ValuePairsSelection(arguments: try valuePairsArguments(vp, ctx.errors),
+                                                     options: ctx.globals.templateOptions)
+            } catch let e as TemplateError {
+                throw ctx.errors.error("Error in value-pairs(): \(e.message)", at: vp.range)
+            } catch let e as ConfigError {
+                throw e
+            } catch {
+                throw ctx.errors.error("Error in value-pairs()", at: vp.range)
+            }
+        }
         let driver = PythonDestinationDriver(className: cls, options: opts, loaders: loaders, driverID: ctx.driverID,
                                              persistName: persist, retries: retries, batchLines: batchLines,
-                                             mainModule: main)
+                                             valuePairs: valuePairs, mainModule: main)
         var spec = DestinationSpec(driverName: "python", persistName: persist, fifoSize: fifo, timeReopen: 1) {
             PythonDestinationWriter(driver)
         }
         spec.initialize = { () throws(PipelineInitError) in try driver.initialize() }
         spec.deinitialize = { driver.deinitialize() }
         return spec
+    }
+
+    /// `value-pairs(scope(…) key(…) exclude(…) pair(NAME TEMPLATE) omit-empty-values())` as the
+    /// arguments `$(format-json)` takes for the same selection.
+    static func valuePairsArguments(_ node: OptionNode, _ errors: ConfigErrorFactory) throws(ConfigError) -> [String] {
+        var args: [String] = []
+        for a in node.arguments {
+            guard case .option(let o) = a else {
+                throw errors.error("value-pairs() takes scope(), key(), exclude(), pair(), omit-empty-values()", at: node.range)
+            }
+            let values = try OptionReader.strings(o, errors: errors)
+            switch o.name {
+            case "scope": args += ["--scope", values.joined(separator: ",")]
+            case "key": for v in values { args += ["--key", v] }
+            case "exclude": for v in values { args += ["--exclude", v] }
+            case "pair":
+                guard values.count == 2 else { throw errors.error("pair() expects a name and a template", at: o.range) }
+                args += ["--pair", values[0] + "=" + values[1]]
+            case "omit-empty-values": args.append("--omit-empty-values")
+            case "leave-initial-dot": args.append("--leave-initial-dot")
+            default:
+                throw errors.error("Unknown value-pairs() option '\(o.rawName)'; known: scope, key, exclude, pair, omit-empty-values, leave-initial-dot", at: o.range)
+            }
+        }
+        return args
     }
 
     /// The class's static `generate_persist_name(options)` (spec §2.8), called when the

@@ -186,11 +186,26 @@ final class PythonDestinationWriter: DestinationWriter {
     }
 
     private func callSend(_ msg: LogMessage, _ gil: borrowing GIL) -> Result {
-        guard let send = driver.send, let obj = MessageType.wrap(msg, gil) else { PyErr_Clear(); return .error }
-        // Messages handed to send() are read-only.
-        MessageType.freeze(obj)
+        guard let send = driver.send, let obj = argument(msg, gil) else { PyErr_Clear(); return .error }
         defer { ssw_decref(obj) }
         return convert(Py.call(send.pointer, [obj], gil), function: "send", gil)
+    }
+
+    /// What `send()` gets: the read-only message, or with `value-pairs()` a dict of the selected
+    /// names and their typed values.
+    private func argument(_ msg: LogMessage, _ gil: borrowing GIL) -> PyObjectPtr? {
+        guard let vp = driver.valuePairs else {
+            guard let obj = MessageType.wrap(msg, gil) else { return nil }
+            MessageType.freeze(obj)
+            return obj
+        }
+        guard let dict = PyDict_New() else { return nil }
+        for (name, value) in vp.evaluate(msg) {
+            guard let v = ValueConversion.pyObject(for: value, gil) else { continue }
+            PyDict_SetItemString(dict, name, v)
+            ssw_decref(v)
+        }
+        return dict
     }
 
     /// True/False or one of the constants; anything else (None included) is an error.

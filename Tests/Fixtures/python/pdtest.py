@@ -169,3 +169,14 @@ class ThreadNames(syslogng.LogParser):
         _local.calls = getattr(_local, "calls", 0) + 1
         note("parse_thread", "%s %d" % (threading.current_thread().name, _local.calls))
         return True
+
+
+class PairsRecorder(LogDestination):
+    """DS-01: with value-pairs() send() gets a dict; reports '{DATE} {HOST} {MESSAGE}' and the keys."""
+
+    def send(self, d):
+        note("pairs_type", type(d).__name__)
+        note("pairs", "%s %s %s" % (d["DATE"].decode(), d["HOST"].decode(), d["MESSAGE"].decode()))
+        note("pairs_keys", ",".join(sorted(d)))
+        note("pairs_n", repr(d.get("n")))
+        return True

@@ -36,11 +36,16 @@ import Glibc
         #expect(s2.value("init")?.hasPrefix("python.mine ") == true)
     }
 
-    @Test("DS-03 send() returning None is an error: retried retries() times in all, then dropped; the next message goes on")
+    @Test("DS-03 send() returning None is an error: retried retries() times in all, then dropped (counted); the next message goes on")
     func sendReturnsNone() throws {
         let s = Scratch()
         s.write(Self.config(s, driver: #"class("pdtest.Recorder") retries(2) options("script" => "NONE NONE")"#, count: 2))
-        _ = try PythonSourceEndToEndTests.runUntil(s) { Self.sent(s).count == 1 }
+        let d = try s.start()
+        #expect(waitUntil { Self.sent(s).count == 1 })
+        // The drop is counted.
+        let stats = ControlSocketEndToEndTests.command(s.dir + "/ctl", "STATS") ?? ""
+        #expect(stats.contains("dst.python;d#0;python(pdtest.Recorder);a;dropped;1\n"), "\(stats)")
+        #expect(d.stop() == 0)
         #expect(s.values("send").map { String($0.split(separator: " ").prefix(2).joined(separator: " ")) }
                 == ["msg1 NONE", "msg1 NONE", "msg2 SUCCESS"])
         #expect(s.stderr.contains("python-dest: Error converting the result of send()"), "\(s.stderr)")

@@ -50,6 +50,9 @@ public struct DestinationSpec: Sendable {
     public var initialize: (@Sendable () throws(PipelineInitError) -> Void)?
     /// Undoes ``initialize`` once the worker has stopped (control thread).
     public var deinitialize: (@Sendable () -> Void)?
+    /// Messages the driver itself dropped (a Python destination's after `retries()`), added to
+    /// the queue's drops in the statistics.
+    public var driverDropped: (@Sendable () -> Int)?
 
     public init(driverName: String, persistName: String, fifoSize: Int, timeReopen: Double,
                 makeWriter: @escaping @Sendable () -> any DestinationWriter) {

@@ -145,7 +145,8 @@ public final class Pipeline: @unchecked Sendable {
         for (i, d) in destinations.enumerated() {
             let id = "\(d.statementName)#\(i)"
             lines.append("dst.\(d.spec.driverName);\(id);\(d.spec.persistName);a;processed;\(d.written.load(ordering: .relaxed))")
-            lines.append("dst.\(d.spec.driverName);\(id);\(d.spec.persistName);a;dropped;\(d.queue.droppedCount)")
+            let dropped = d.queue.droppedCount + (d.spec.driverDropped?() ?? 0)
+            lines.append("dst.\(d.spec.driverName);\(id);\(d.spec.persistName);a;dropped;\(dropped)")
             lines.append("dst.\(d.spec.driverName);\(id);\(d.spec.persistName);a;queued;\(d.queue.count)")
         }
         return lines

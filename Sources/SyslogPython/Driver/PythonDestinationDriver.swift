@@ -20,6 +20,11 @@ final class PythonDestinationDriver: @unchecked Sendable {
     let persistName: String
     let retries: Int
     let batchLines: Int
+    /// `batch-timeout()` in nanoseconds: QUEUED messages are flushed at most this long after the
+    /// first of them (0: at `batch-lines()` or when the queue runs dry only).
+    let batchTimeout: Int64
+    /// Messages dropped after `retries()` or by a `DROP` result (statistics).
+    let dropped = Atomic<Int>(0)
     /// `value-pairs()`: `send()` gets a dict of these instead of the message.
     let valuePairs: ValuePairsSelection?
     let mainModule: PyRef?
@@ -34,8 +39,10 @@ final class PythonDestinationDriver: @unchecked Sendable {
     private var initialized = false
 
     init(className: String, options: [(String, PythonOptionValue)], loaders: [String], driverID: String,
-         persistName: String, retries: Int, batchLines: Int, valuePairs: ValuePairsSelection?, mainModule: PyRef?) {
+         persistName: String, retries: Int, batchLines: Int, batchTimeout: Int64 = 0, valuePairs: ValuePairsSelection?,
+         mainModule: PyRef?) {
         self.valuePairs = valuePairs
+        self.batchTimeout = batchTimeout
         self.className = className
         self.options = options
         self.loaders = loaders
@@ -48,7 +55,7 @@ final class PythonDestinationDriver: @unchecked Sendable {
 
     var logPairs: [(String, String)] { [("driver", driverID), ("class", className)] }
 
-    static let accepted = ["batch-timeout", "batch-idle-timeout", "workers", "worker-partition-key", "throttle",
+    static let accepted = ["batch-idle-timeout", "workers", "worker-partition-key", "throttle",
                            "flags", "on-error", "frac-digits", "time-zone", "send-time-zone", "local-time-zone",
                            "ts-format", "template-escape"]
 
@@ -64,6 +71,7 @@ final class PythonDestinationDriver: @unchecked Sendable {
             ?? generatedPersistName(cls, options: opts, main: main).map { "python.\($0)" } ?? "python(\(cls))"
         let retries = max(1, try reader.int("retries") ?? 3)
         let batchLines = max(0, try reader.int("batch-lines") ?? 0)
+        let batchTimeoutMs = max(0, try reader.int("batch-timeout") ?? 0)
         // time-reopen() is accepted and, as in syslog-ng, 1 s for Python destinations.
         _ = try reader.double("time-reopen")
         let fifo = try reader.int("log-fifo-size") ?? ctx.globals.logFifoSize
@@ -82,12 +90,14 @@ final class PythonDestinationDriver: @unchecked Sendable {
         }
         let driver = PythonDestinationDriver(className: cls, options: opts, loaders: loaders, driverID: ctx.driverID,
                                              persistName: persist, retries: retries, batchLines: batchLines,
-                                             valuePairs: valuePairs, mainModule: main)
+                                             batchTimeout: Int64(batchTimeoutMs) * 1_000_000, valuePairs: valuePairs,
+                                             mainModule: main)
         var spec = DestinationSpec(driverName: "python", persistName: persist, fifoSize: fifo, timeReopen: 1) {
             PythonDestinationWriter(driver)
         }
         spec.initialize = { () throws(PipelineInitError) in try driver.initialize() }
         spec.deinitialize = { driver.deinitialize() }
+        spec.driverDropped = { driver.dropped.load(ordering: .relaxed) }
         return spec
     }
 

@@ -17,6 +17,8 @@ final class PythonDestinationWriter: DestinationWriter {
     private var opened = false
     /// Sent with `QUEUED`, acknowledged by the next successful `flush()`.
     private var pending: [QueuedMessage] = []
+    /// When the first of `pending` was queued (monotonic nanoseconds).
+    private var pendingSince: Int64 = 0
     /// Taken back after a failed `flush()`: sent again before anything new.
     private var resend: [QueuedMessage] = []
     /// Failed attempts of the message at the head.
@@ -57,12 +59,16 @@ final class PythonDestinationWriter: DestinationWriter {
             case .success, .explicitAck:
                 deliver(q)
             case .queued:
+                if pending.isEmpty { pendingSince = monotonicNanoseconds() }
                 pending.append(q)
-                if driver.batchLines > 0 && pending.count >= driver.batchLines && !flushPending(gil) {
+                let full = driver.batchLines > 0 && pending.count >= driver.batchLines
+                let old = driver.batchTimeout > 0 && monotonicNanoseconds() - pendingSince >= driver.batchTimeout
+                if (full || old) && !flushPending(gil) {
                     return consumed + 1
                 }
             case .drop:
                 InternalLog.shared.debug("Python destination dropped a message", logPairs)
+                driver.dropped.add(1, ordering: .relaxed)
                 deliver(q)
             case .error:
                 attempts += 1
@@ -73,6 +79,7 @@ final class PythonDestinationWriter: DestinationWriter {
                 }
                 InternalLog.shared.error("Multiple failures while sending message, message dropped",
                                          logPairs + [("number_of_retries", String(driver.retries))])
+                driver.dropped.add(1, ordering: .relaxed)
                 deliver(q)
             case .notConnected:
                 callClose(gil)

@@ -29,18 +29,3 @@ func writeAtomically(_ path: String, _ text: String) -> Bool {
     guard ok, rename(tmp, path) == 0 else { unlink(tmp); return false }
     return true
 }
-
-/// The whole file as text, or nil.
-func readFile(_ path: String) -> String? {
-    let fd = open(path, O_RDONLY | O_CLOEXEC)
-    guard fd >= 0 else { return nil }
-    defer { close(fd) }
-    var out: [UInt8] = []
-    var buf = [UInt8](repeating: 0, count: 8192)
-    while true {
-        let n = buf.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-        if n <= 0 { break }
-        out.append(contentsOf: buf[0..<n])
-    }
-    return String(decoding: out, as: UTF8.self)
-}

@@ -150,15 +150,7 @@ final class PythonDestinationDriver: @unchecked Sendable {
     // MARK: lifecycle (control thread)
 
     func initialize() throws(PipelineInitError) {
-        let failure: PipelineInitError? = Python.attach { gil in
-            do throws(PipelineInitError) {
-                try initializeLocked(gil)
-                return nil
-            } catch {
-                return error
-            }
-        }
-        if let failure { throw failure }
+        try PythonDriverSupport.initialize { gil throws(PipelineInitError) in try initializeLocked(gil) }
     }
 
     private func fail(_ message: String, _ exception: PythonException? = nil) -> PipelineInitError {

@@ -5,6 +5,19 @@ import SyslogCore
 /// What the Python drivers (sources, fetchers, destinations) share: class lookup, the options
 /// dict, objects of the pure-Python `syslogng` package.
 enum PythonDriverSupport {
+    /// Runs a driver's initialisation with the GIL held, passing its error on.
+    static func initialize(_ body: (borrowing GIL) throws(PipelineInitError) -> Void) throws(PipelineInitError) {
+        let failure: PipelineInitError? = Python.attach { gil in
+            do throws(PipelineInitError) {
+                try body(gil)
+                return nil
+            } catch {
+                return error
+            }
+        }
+        if let failure { throw failure }
+    }
+
     /// Before a driver's class is looked up: the configuration's `python {}` namespace is
     /// importable as `_syslogng_main`, and `loaders()` are imported (failures logged).
     static func prepare(main: PyRef?, loaders: [String], _ gil: borrowing GIL) {

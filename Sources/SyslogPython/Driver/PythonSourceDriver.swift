@@ -129,15 +129,7 @@ final class PythonSourceDriver: ThreadedSourceBody, @unchecked Sendable {
     // MARK: lifecycle
 
     func initialize() throws(PipelineInitError) {
-        let failure: PipelineInitError? = Python.attach { gil in
-            do throws(PipelineInitError) {
-                try initializeLocked(gil)
-                return nil
-            } catch {
-                return error
-            }
-        }
-        if let failure { throw failure }
+        try PythonDriverSupport.initialize { gil throws(PipelineInitError) in try initializeLocked(gil) }
     }
 
     func fail(_ message: String, _ exception: PythonException? = nil) -> PipelineInitError {

@@ -49,6 +49,9 @@ typedef struct {
     int frozen;
     /// `bookmark=` / `set_bookmark()`: handed to the source's ack tracker when posted.
     PyObject *bookmark;
+    /// A message passed to a parser/destination of a `@version` < 4.0 configuration: values
+    /// read as bytes, unset names as b'', only str/bytes settable.
+    int compat;
 } SswMessageObject;
 
 /// `_syslogng.LogSource` / `LogFetcher` instances: the driver binding behind them.

@@ -130,3 +130,57 @@ import Glibc
         #expect(counts == expected)
     }
 }
+
+/// `@version` below 4.0: Python parsers and destinations in syslog-ng's compatibility mode.
+@Suite(.timeLimit(.minutes(2))) struct PythonCompatibilityModeTests {
+    typealias Scratch = PythonSourceEndToEndTests.Scratch
+
+    static func config(_ s: Scratch, version: String) -> String {
+        """
+        @version: \(version)
+        python {
+        import syslogng, pstest
+        class One(syslogng.LogFetcher):
+            def init(self, options):
+                self.sent = False
+                return True
+            def fetch(self):
+                if self.sent:
+                    return (self.NO_DATA,)
+                self.sent = True
+                m = syslogng.LogMessage("hello")
+                m["n"] = 25
+                return (self.SUCCESS, m)
+        class PlainParser(object):
+            def parse(self, msg):
+                pstest.check("lm03", lambda: (msg["n"], msg["missing"]))
+                pstest.check("lm03_set", lambda: msg.__setitem__("x", 42))
+                msg["y"] = "ok"
+                return True
+        class PlainDest(object):
+            def send(self, msg):
+                pstest.check("ds05", lambda: (msg["y"], msg["n"]))
+                return True
+        };
+        source s { python-fetcher(class(One) fetch-no-data-delay(0.1)); };
+        parser p { python(class(PlainParser)); };
+        destination d { python(class(PlainDest)); };
+        log { source(s); parser(p); destination(d); };
+        """
+    }
+
+    @Test("LM-03 DS-05 @version 3.38: plain classes accepted with a warning; values read as bytes, unset b'', only str/bytes settable")
+    func compatibilityMode() throws {
+        let s = Scratch()
+        writeText(s.conf, Self.config(s, version: "3.38"))
+        _ = try PythonSourceEndToEndTests.runUntil(s) { s.value("ds05") != nil }
+        #expect(s.value("lm03") == "=> (b'25', b'')")
+        #expect(s.value("lm03_set")?.hasPrefix("!! TypeError") == true)
+        #expect(s.value("ds05") == "=> (b'ok', b'25')")
+        #expect(s.stderr.contains("compatibility mode"))
+        // The same classes at 4.x are refused.
+        let s2 = Scratch()
+        writeText(s2.conf, Self.config(s2, version: "4.8"))
+        try PythonSourceEndToEndTests.expectStartupFailure(s2, ["is not a subclass of"])
+    }
+}

@@ -145,8 +145,10 @@ extension ConfigBuilder {
 
     /// The build context of driver `index` of statement `name`.
     func context(_ name: String, _ index: Int) -> BuildContext {
-        BuildContext(globals: globals, errors: errors, statementName: name, templates: templates,
-                     driverID: "\(name)#\(index)", state: buildState)
+        var ctx = BuildContext(globals: globals, errors: errors, statementName: name, templates: templates,
+                               driverID: "\(name)#\(index)", state: buildState)
+        ctx.configVersion = config.version
+        return ctx
     }
 
     /// The options every source takes.

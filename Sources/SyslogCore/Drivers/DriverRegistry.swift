@@ -17,6 +17,15 @@ public struct BuildContext {
     /// For a source driver: the options every source takes, read before the driver's own
     /// (`flags()` among them: drivers use `sourceOptions.flags`, nobody parses it again).
     public var sourceOptions = SourceOptions()
+    /// The configuration's `@version:` (nil when it has none).
+    public var configVersion: String? = nil
+
+    /// True for `@version:` below 4.0: Python parsers and destinations run in syslog-ng's
+    /// compatibility mode (plain classes, values as bytes).
+    public var isCompatibilityMode: Bool {
+        guard let v = configVersion, let major = Int(v.split(separator: ".").first ?? "") else { return false }
+        return major < 4
+    }
 }
 
 /// Per-build storage for registrations: each plugin keeps one object of its own type here

@@ -28,6 +28,8 @@ final class PythonDestinationDriver: @unchecked Sendable {
     /// `value-pairs()`: `send()` gets a dict of these instead of the message.
     let valuePairs: ValuePairsSelection?
     let mainModule: PyRef?
+    /// `@version` < 4.0: plain classes accepted, messages in compatibility mode.
+    var compat = false
     private(set) var instance: PyRef?
     private(set) var send: PyRef?
     private(set) var open: PyRef?
@@ -95,6 +97,7 @@ final class PythonDestinationDriver: @unchecked Sendable {
         var spec = DestinationSpec(driverName: "python", persistName: persist, fifoSize: fifo, timeReopen: 1) {
             PythonDestinationWriter(driver)
         }
+        driver.compat = ctx.isCompatibilityMode
         spec.initialize = { () throws(PipelineInitError) in try driver.initialize() }
         spec.deinitialize = { driver.deinitialize() }
         spec.driverDropped = { driver.dropped.load(ordering: .relaxed) }
@@ -163,8 +166,9 @@ final class PythonDestinationDriver: @unchecked Sendable {
             throw fail("Error looking up Python driver class", PythonException.fetch(gil))
         }
         defer { ssw_decref(cls) }
-        guard PythonDriverSupport.isSubclass(cls, of: "LogDestination", in: "syslogng.destination") else {
-            throw fail("Error initializing Python destination, class is not a subclass of LogDestination")
+        if !PythonDriverSupport.isSubclass(cls, of: "LogDestination", in: "syslogng.destination") {
+            guard compat else { throw fail("Error initializing Python destination, class is not a subclass of LogDestination") }
+            InternalLog.shared.warning("Python destination class is not a subclass of LogDestination, running it in compatibility mode (@version < 4.0)", logPairs)
         }
         // The result constants on the class, as syslog-ng injects them.
         for (name, v) in [("DROP", 0), ("ERROR", 1), ("SUCCESS", 3), ("QUEUED", 4), ("NOT_CONNECTED", 5), ("RETRY", 6), ("MAX", 7)] {

@@ -202,7 +202,7 @@ final class PythonDestinationWriter: DestinationWriter {
     /// names and their typed values.
     private func argument(_ msg: LogMessage, _ gil: borrowing GIL) -> PyObjectPtr? {
         guard let vp = driver.valuePairs else {
-            guard let obj = MessageType.wrap(msg, gil) else { return nil }
+            guard let obj = MessageType.wrap(msg, compat: driver.compat, gil) else { return nil }
             MessageType.freeze(obj)
             return obj
         }

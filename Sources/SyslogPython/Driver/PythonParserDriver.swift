@@ -16,6 +16,8 @@ final class PythonParserDriver: MessageParser, @unchecked Sendable {
     let loaders: [String]
     let driverID: String
     let mainModule: PyRef?
+    /// `@version` < 4.0: plain classes accepted, messages in compatibility mode.
+    let compat: Bool
     private var instance: PyRef?
     private var parseMethod: PyRef?
     private var initialized = false
@@ -23,7 +25,9 @@ final class PythonParserDriver: MessageParser, @unchecked Sendable {
     let dropped = Atomic<Int>(0)
     private let lastLogged = Atomic<Int64>(0)
 
-    init(className: String, options: [(String, PythonOptionValue)], loaders: [String], driverID: String, mainModule: PyRef?) {
+    init(className: String, options: [(String, PythonOptionValue)], loaders: [String], driverID: String, mainModule: PyRef?,
+         compat: Bool = false) {
+        self.compat = compat
         self.className = className
         self.options = options
         self.loaders = loaders
@@ -38,7 +42,7 @@ final class PythonParserDriver: MessageParser, @unchecked Sendable {
         let opts = try PythonOptionValue.read(reader.takeAll("options"), errors: ctx.errors)
         let loaders = (try reader.strings("loaders") ?? []) + (try reader.strings("imports") ?? [])
         return PythonParserDriver(className: cls, options: opts, loaders: loaders, driverID: ctx.driverID,
-                                  mainModule: PythonPlugin.state(ctx).main)
+                                  mainModule: PythonPlugin.state(ctx).main, compat: ctx.isCompatibilityMode)
     }
 
     var logPairs: [(String, String)] { [("driver", driverID), ("class", className)] }
@@ -51,8 +55,9 @@ final class PythonParserDriver: MessageParser, @unchecked Sendable {
                 return "Error looking up Python driver class"
             }
             defer { ssw_decref(cls) }
-            guard PythonDriverSupport.isSubclass(cls, of: "LogParser", in: "syslogng.parser") else {
-                return "Error initializing Python parser, class is not a subclass of LogParser"
+            if !PythonDriverSupport.isSubclass(cls, of: "LogParser", in: "syslogng.parser") {
+                guard compat else { return "Error initializing Python parser, class is not a subclass of LogParser" }
+                InternalLog.shared.warning("Python parser class is not a subclass of LogParser, running it in compatibility mode (@version < 4.0)", logPairs)
             }
             guard let obj = Py.call(cls, [], gil), let inst = PyRef(owned: obj) else {
                 PythonException.fetch(gil)?.log(caller: driverID, className: className, function: "__init__")
@@ -86,7 +91,7 @@ final class PythonParserDriver: MessageParser, @unchecked Sendable {
 
     func parse(_ msg: LogMessage) -> Bool {
         let kept: Bool = Python.attach { gil in
-            guard let parse = parseMethod, let obj = MessageType.wrap(msg, gil) else { PyErr_Clear(); return false }
+            guard let parse = parseMethod, let obj = MessageType.wrap(msg, compat: compat, gil) else { PyErr_Clear(); return false }
             defer {
                 // A wrapper the plugin kept cannot change the message once it moved on.
                 MessageType.freeze(obj)

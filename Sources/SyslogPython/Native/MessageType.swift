@@ -55,11 +55,12 @@ enum MessageType {
     }
 
     /// A new LogMessage object for `msg` (new reference).
-    static func wrap(_ msg: LogMessage, _ gil: borrowing GIL) -> PyObjectPtr? {
+    static func wrap(_ msg: LogMessage, compat: Bool = false, _ gil: borrowing GIL) -> PyObjectPtr? {
         guard let t = type else { return nil }
         let tp = UnsafeMutableRawPointer(t).assumingMemoryBound(to: PyTypeObject.self)
         guard let o = PyType_GenericAlloc(tp, 0) else { return nil }
         object(o).pointee.message = Unmanaged.passRetained(msg).toOpaque()
+        object(o).pointee.compat = compat ? 1 : 0
         return o
     }
 
@@ -216,11 +217,19 @@ enum MessageType {
     }
 
     static let getItem: @convention(c) (PyObjectPtr?, PyObjectPtr?) -> PyObjectPtr? = { selfObj, key in
-        Python.entry(failing: nil) { gil in
+        Python.entry(failing: nil) { gil -> PyObjectPtr? in
             guard let selfObj, let key, let msg = message(selfObj), let name = keyName(key) else { return nil }
+            let compat = object(selfObj).pointee.compat != 0
             switch value(msg, name, gil) {
-            case .some(let o): return o
+            case .some(let o):
+                guard compat, ssw_bytes_check(o) == 0 else { return o }
+                // Compatibility mode: every value reads as the bytes of its text.
+                defer { ssw_decref(o) }
+                var text: [UInt8] = []
+                msg[name]?.append(to: &text)
+                return Py.bytes(text)
             case .none:
+                if compat { return Py.bytes([UInt8]()) }
                 Py.raiseObject(ssw_exc_key_error(), "No such name-value pair \(name)")
                 return nil
             }
@@ -235,6 +244,10 @@ enum MessageType {
         }
         if object(selfObj).pointee.frozen != 0 {
             Py.raise(ssw_exc_type_error(), "Log message is read only, cannot set name-value pair \(name), the message was already posted")
+            return -1
+        }
+        if object(selfObj).pointee.compat != 0 && ssw_unicode_check(val) == 0 && ssw_bytes_check(val) == 0 {
+            Py.raise(ssw_exc_type_error(), "str or bytes expected: values are strings in compatibility mode (@version < 4.0)")
             return -1
         }
         return Python.entry(failing: -1) { gil in

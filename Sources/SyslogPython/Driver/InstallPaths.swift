@@ -6,11 +6,16 @@ import Glibc
 /// the parent of the directory holding the executable (`<prefix>/bin/syslog-swift`, or the
 /// build directory of a source checkout).
 enum InstallPaths {
-    static var prefix: String {
+    /// The running executable's path, symbolic links resolved.
+    static var executable: String? {
         var buf = [CChar](repeating: 0, count: 4096)
         let n = readlink("/proc/self/exe", &buf, 4095)
-        guard n > 0 else { return "/usr" }
-        let exe = String(decoding: buf[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        guard n > 0 else { return nil }
+        return String(decoding: buf[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    static var prefix: String {
+        guard let exe = executable else { return "/usr" }
         let parts = exe.split(separator: "/", omittingEmptySubsequences: false)
         let prefix = parts.dropLast(2).joined(separator: "/")
         return prefix.isEmpty ? "/" : prefix

@@ -59,7 +59,7 @@ final class PythonDestinationWriter: DestinationWriter {
             case .success, .explicitAck:
                 deliver(q)
             case .queued:
-                if pending.isEmpty { pendingSince = monotonicNanoseconds() }
+                if pending.isEmpty && driver.batchTimeout > 0 { pendingSince = monotonicNanoseconds() }
                 pending.append(q)
                 let full = driver.batchLines > 0 && pending.count >= driver.batchLines
                 let old = driver.batchTimeout > 0 && monotonicNanoseconds() - pendingSince >= driver.batchTimeout
@@ -145,15 +145,7 @@ final class PythonDestinationWriter: DestinationWriter {
 
     /// Opens when not open (or when `is_opened()` says so); false: not connected.
     private func ensureOpen(_ gil: borrowing GIL) -> Bool {
-        if opened, let isOpened = driver.isOpened {
-            if let r = Py.call(isOpened.pointer, [], gil) {
-                opened = PyObject_IsTrue(r) == 1
-                ssw_decref(r)
-            } else {
-                PythonException.fetch(gil)?.log(caller: driver.driverID, className: driver.className, function: "is_opened")
-                opened = false
-            }
-        }
+        if opened { opened = isOpened(gil) }
         if opened { return true }
         guard let open = driver.open else {
             opened = true
@@ -175,12 +167,20 @@ final class PythonDestinationWriter: DestinationWriter {
         } else {
             opened = PyObject_IsTrue(r) == 1
         }
-        if opened, let isOpened = driver.isOpened, let s = Py.call(isOpened.pointer, [], gil) {
-            opened = PyObject_IsTrue(s) == 1
-            ssw_decref(s)
-        }
+        if opened { opened = isOpened(gil) }
         PyErr_Clear()
         return opened
+    }
+
+    /// `is_opened()` when the class has it (true without one); raising counts as not opened.
+    private func isOpened(_ gil: borrowing GIL) -> Bool {
+        guard let isOpened = driver.isOpened else { return true }
+        guard let r = Py.call(isOpened.pointer, [], gil) else {
+            PythonException.fetch(gil)?.log(caller: driver.driverID, className: driver.className, function: "is_opened")
+            return false
+        }
+        defer { ssw_decref(r) }
+        return PyObject_IsTrue(r) == 1
     }
 
     private func callClose(_ gil: borrowing GIL) {

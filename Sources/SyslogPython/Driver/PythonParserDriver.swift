@@ -48,36 +48,35 @@ final class PythonParserDriver: MessageParser, @unchecked Sendable {
     var logPairs: [(String, String)] { [("driver", driverID), ("class", className)] }
 
     func initialize() throws(PipelineInitError) {
-        let failure: String? = Python.attach { gil in
+        try PythonDriverSupport.initialize { gil throws(PipelineInitError) in
             PythonDriverSupport.prepare(main: mainModule, loaders: loaders, gil)
             guard let cls = PythonDriverSupport.resolveClass(className, main: mainModule, gil) else {
                 PythonException.fetch(gil)?.log(caller: driverID, className: className, function: "class lookup")
-                return "Error looking up Python driver class"
+                throw fail("Error looking up Python driver class")
             }
             defer { ssw_decref(cls) }
             if !PythonDriverSupport.isSubclass(cls, of: "LogParser", in: "syslogng.parser") {
-                guard compat else { return "Error initializing Python parser, class is not a subclass of LogParser" }
+                guard compat else { throw fail("Error initializing Python parser, class is not a subclass of LogParser") }
                 InternalLog.shared.warning("Python parser class is not a subclass of LogParser, running it in compatibility mode (@version < 4.0)", logPairs)
             }
             guard let obj = Py.call(cls, [], gil), let inst = PyRef(owned: obj) else {
                 PythonException.fetch(gil)?.log(caller: driverID, className: className, function: "__init__")
-                return "Error instantiating Python driver class"
+                throw fail("Error instantiating Python driver class")
             }
             instance = inst
             guard let parse = Py.attr(inst.pointer, "parse", gil) else {
-                return "Error initializing Python parser, class does not have a parse() method"
+                throw fail("Error initializing Python parser, class does not have a parse() method")
             }
             parseMethod = PyRef(owned: parse)
             guard PythonDriverSupport.callInit(inst.pointer, options, caller: driverID, className: className, gil) else {
-                return "Error initializing Python driver object, init() returned FALSE"
+                throw fail("Error initializing Python driver object, init() returned FALSE")
             }
             initialized = true
-            return nil
         }
-        if let failure {
-            InternalLog.shared.error(failure, logPairs)
-            throw PipelineInitError(message: failure, pairs: logPairs)
-        }
+    }
+
+    private func fail(_ message: String) -> PipelineInitError {
+        PythonDriverSupport.initFailure(message, logPairs)
     }
 
     func deinitialize() {

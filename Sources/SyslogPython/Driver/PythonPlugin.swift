@@ -111,17 +111,13 @@ public enum PythonPlugin {
     /// Starts the interpreter with the config's `python/` directory and the `syslogng`
     /// package on `sys.path`.
     static func startInterpreter(_ config: ConfigFile) throws(ConfigError) {
-        guard !PythonRuntime.isInitialized else { return }
-        var paths: [String] = []
+        var dir: String?
         if let main = config.files.first {
-            let dir = main.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
-            paths.append((dir.isEmpty ? "." : dir) + "/python")
+            let d = main.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
+            dir = d.isEmpty ? "." : d
         }
-        if let pkg = packageDirectory ?? findPackageDirectory() { paths.append(pkg) }
-        PythonRuntime.extraPaths = paths
-        PythonRuntime.beforeStart = [NativeModule.registerBuiltin]
         do {
-            try PythonRuntime.initialize()
+            try startInterpreter(configDirectory: dir)
         } catch {
             throw ConfigError(message: error.message)
         }
@@ -130,24 +126,30 @@ public enum PythonPlugin {
     /// Starts the interpreter for a configuration that only uses Python through `$(python …)`
     /// (no `python {}` block or driver): with the `syslogng` package on `sys.path`.
     static func ensureInterpreter() {
-        guard !PythonRuntime.isInitialized else { return }
-        PythonRuntime.extraPaths = [packageDirectory ?? findPackageDirectory()].compactMap { $0 }
-        PythonRuntime.beforeStart = [NativeModule.registerBuiltin]
         do {
-            try PythonRuntime.initialize()
+            try startInterpreter(configDirectory: nil)
         } catch {
             InternalLog.shared.error("Error initializing the Python interpreter", [("error", error.message)])
         }
+    }
+
+    /// Starts the interpreter once, with `<configDirectory>/python` and the package directory on
+    /// `sys.path`.
+    private static func startInterpreter(configDirectory: String?) throws(PythonInitError) {
+        guard !PythonRuntime.isInitialized else { return }
+        var paths: [String] = []
+        if let dir = configDirectory { paths.append(dir + "/python") }
+        if let pkg = packageDirectory ?? findPackageDirectory() { paths.append(pkg) }
+        PythonRuntime.extraPaths = paths
+        PythonRuntime.beforeStart = [NativeModule.registerBuiltin]
+        try PythonRuntime.initialize()
     }
 
     /// `SYSLOG_SWIFT_PYTHON_DIR`, else `python/` next to the executable's ancestors (a source
     /// checkout), else `<prefix>/share/syslog-swift/python`.
     static func findPackageDirectory() -> String? {
         if let env = getenv("SYSLOG_SWIFT_PYTHON_DIR") { return String(cString: env) }
-        var buf = [CChar](repeating: 0, count: 4096)
-        let n = readlink("/proc/self/exe", &buf, 4095)
-        guard n > 0 else { return nil }
-        var dir = String(decoding: buf[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        guard var dir = InstallPaths.executable else { return nil }
         for _ in 0..<6 {
             guard let slash = dir.lastIndex(of: "/") else { break }
             dir = String(dir[..<slash])

@@ -16,7 +16,7 @@ enum NativeModule {
         def.initialize(to: PyModuleDef(
             m_base: PyModuleDef_Base(ob_base: PyObject(ob_refcnt: 1, ob_type: nil), m_init: nil, m_index: 0, m_copy: nil),
             m_name: TypeBuilder.cString("_syslogng"), m_doc: TypeBuilder.cString("Syslog-Swift native objects"),
-            m_size: -1, m_methods: PersistFunctions.table, m_slots: nil, m_traverse: nil, m_clear: nil, m_free: nil))
+            m_size: -1, m_methods: ModuleFunctions.table, m_slots: nil, m_traverse: nil, m_clear: nil, m_free: nil))
         guard let module = PyModule_Create2(def, 1013) else { return nil }
         ValueConversion.datetimeAPI = ssw_datetime_api()
         PyErr_Clear()

@@ -5,7 +5,7 @@ import SyslogCore
 /// The `_syslogng` module functions: those behind `syslogng.Persist` (spec §5.3: the Python
 /// class checks names, keys and value types; these read and write the daemon's persist file),
 /// and the template helpers of spec §9.
-enum PersistFunctions {
+enum ModuleFunctions {
     nonisolated(unsafe) static let table = TypeBuilder.methodTable([
         .o("_persist_open", open),
         .o("_persist_get", get),

@@ -149,7 +149,7 @@ import Glibc
         #expect(try DaemonProcess.run(["-s", "-f", DaemonProcess.packageRoot + "/examples/python-destination.conf"], dir: s.dir) == 0)
         let out = s.dir + "/events.jsonl"
         s.write(Self.config(s, driver: #"class("batch_writer.BatchWriter") options("path" => "\#(out)") batch-lines(10)"#, count: 25))
-        let env = ["PYTHONPATH": DaemonProcess.fixtures + "/python:" + DaemonProcess.packageRoot + "/examples/python"]
+        let env = PythonSourceEndToEndTests.Scratch.withExamples
         _ = try PythonSourceEndToEndTests.runUntil(s, env: env) { lines(out).count == 25 }
         let messages = lines(out).map { $0.split(separator: "\"").dropLast().last.map(String.init) ?? "" }
         #expect(messages == (1...25).map { "msg \($0)" })

@@ -203,7 +203,7 @@ import Glibc
             destination d { file("\(s.out)" template("[$TRANSPORT] ${user} $MSG\\n")); };
             log { source(s); destination(d); flags(flow-control); };
             """)
-        let env = ["PYTHONPATH": DaemonProcess.fixtures + "/python:" + DaemonProcess.packageRoot + "/examples/python"]
+        let env = PythonSourceEndToEndTests.Scratch.withExamples
         _ = try PythonSourceEndToEndTests.runUntil(s, env: env) { lines(s.out).count == 2 }
         let f = fopen(spool, "a")
         fputs(#"{"message": "three", "user": "cy"}"# + "\n", f)

@@ -101,7 +101,7 @@ import Glibc
             destination d { file("\(s.out)" template("$(format-json --key kv.* --exclude kv.card --pair card=$(python enrich.mask ${kv.card}))\\n")); };
             log { source(s); parser(p_kv); destination(d); };
             """)
-        let env = ["PYTHONPATH": DaemonProcess.fixtures + "/python:" + DaemonProcess.packageRoot + "/examples/python"]
+        let env = PythonSourceEndToEndTests.Scratch.withExamples
         _ = try PythonSourceEndToEndTests.runUntil(s, env: env) { lines(s.out).count == 1 }
         usleep(300_000)
         #expect(lines(s.out) == [#"{"kv":{"user":"ann","amount":42},"card":"************1111"}"#])

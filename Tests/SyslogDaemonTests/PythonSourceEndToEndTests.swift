@@ -22,6 +22,9 @@ import Glibc
             return env
         }
 
+        /// The environment addition that also puts `examples/python` on the path (example tests).
+        static let withExamples = ["PYTHONPATH": DaemonProcess.fixtures + "/python:" + DaemonProcess.packageRoot + "/examples/python"]
+
         /// Writes `@version: 4.8` + `body` as the configuration.
         func write(_ body: String) { writeText(conf, "@version: 4.8\n" + body + "\n") }
 

@@ -4,13 +4,16 @@
 Workloads (the input is N RFC3164 lines piped into stdin(); both daemons stop at end of input):
   dest    stdin() -> python destination whose send() counts and returns True
   parser  stdin() -> python parser setting one value -> file("$MSG $FOO\\n")
+  workers stdin() -> python destination that queues and sleeps 1 ms per flush() of batch-lines(100):
+          syslog-ng (one worker), syslog-swift with one worker (B) and with workers(4) (B4);
+          reports the workers(4) gain B4/B and B4/A
 Reports msgs/s (messages delivered / wall time from start to exit, start-up included for both;
 syslog-ng 3.38 exits at the end of stdin before its Python destination got every message, so
 the delivered count is what counts), peak RSS (VmHWM, polled) and the ratios, per pair and as
 medians. A benchmark: it prints,
 asserts nothing.
 
-Usage: Benchmarks/pyplugins_ab.py [--count N] [--runs R] [--workload dest|parser|both]
+Usage: Benchmarks/pyplugins_ab.py [--count N] [--runs R] [--workload dest|parser|workers|both|all]
 """
 import argparse
 import os
@@ -25,6 +28,7 @@ ROOT = os.path.dirname(HERE)
 SWIFT = os.path.join(ROOT, ".build", "release", "syslog-swift")
 
 PLUGIN = '''
+import time
 import syslogng
 
 class Count(getattr(syslogng, "LogDestination", object)):
@@ -42,6 +46,30 @@ class Count(getattr(syslogng, "LogDestination", object)):
             f.write("%d\\n" % self.n)
 
 
+class SlowBatch(getattr(syslogng, "LogDestination", object)):
+    """An HTTP-like client: send() queues, flush() takes 1 ms (the GIL released) per batch."""
+
+    def init(self, options):
+        self.n = 0
+        self.pending = 0
+        self.marker = "%s.%d" % (options["marker"], id(self))
+        return True
+
+    def send(self, msg):
+        self.pending += 1
+        return self.QUEUED
+
+    def flush(self):
+        time.sleep(0.001)
+        self.n += self.pending
+        self.pending = 0
+        return self.SUCCESS
+
+    def deinit(self):
+        with open(self.marker, "w") as f:
+            f.write("%d\\n" % self.n)
+
+
 class SetFoo(getattr(syslogng, "LogParser", object)):
     def parse(self, msg):
         msg["FOO"] = "bar"
@@ -49,8 +77,13 @@ class SetFoo(getattr(syslogng, "LogParser", object)):
 '''
 
 
-def config(workload, work):
+def config(workload, work, workers=1):
     head = "@version: 3.38\noptions { stats-freq(0); };\nsource s_in { stdin(); };\n"
+    if workload == "workers":
+        extra = " workers(%d)" % workers if workers > 1 else ""
+        return head + ('destination d { python(class("bench_plugins.SlowBatch") batch-lines(100)%s '
+                       'options("marker" "%s/count")); };\n'
+                       'log { source(s_in); destination(d); };\n' % (extra, work))
     if workload == "dest":
         return head + ('destination d { python(class("bench_plugins.Count") options("marker" "%s/count")); };\n'
                        'log { source(s_in); destination(d); };\n' % work)
@@ -85,7 +118,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--count", type=int, default=1000000)
     ap.add_argument("--runs", type=int, default=5)
-    ap.add_argument("--workload", choices=["dest", "parser", "both"], default="both")
+    ap.add_argument("--workload", choices=["dest", "parser", "workers", "both", "all"], default="both")
     args = ap.parse_args()
     subprocess.run(["swift", "build", "-c", "release", "--product", "syslog-swift"], cwd=ROOT, check=True,
                    stdout=sys.stderr)
@@ -96,16 +129,17 @@ def main():
     with open(input_path, "w") as f:
         for i in range(args.count):
             f.write("<13>Dec  1 10:00:00 host prog[%d]: benchmark message %07d\n" % (i % 1000, i))
-    workloads = ["dest", "parser"] if args.workload == "both" else [args.workload]
+    workloads = {"both": ["dest", "parser"], "all": ["dest", "parser", "workers"]}.get(args.workload, [args.workload])
     for workload in workloads:
-        ratios, rss_ratios = [], []
+        ratios, rss_ratios, gains = [], [], []
+        names = ("A syslog-ng", "B swift") + (("B4 swift workers(4)",) if workload == "workers" else ())
         for r in range(args.runs):
             results = {}
-            for name in ("A syslog-ng", "B swift"):
+            for name in names:
                 work = tempfile.mkdtemp(dir=work_root)
                 conf = work + "/daemon.conf"
                 with open(conf, "w") as f:
-                    f.write(config(workload, work))
+                    f.write(config(workload, work, workers=4 if name.startswith("B4") else 1))
                 env = dict(os.environ, PYTHONPATH=work_root)
                 common = ["-F", "-f", conf, "-R", work + "/persist", "-p", work + "/pid", "-c", work + "/ctl"]
                 if name.startswith("A"):
@@ -117,6 +151,12 @@ def main():
                 if workload == "dest":
                     try:
                         got = int(open(work + "/count").read())
+                    except (OSError, ValueError):
+                        got = -1
+                elif workload == "workers":
+                    markers = [f for f in os.listdir(work) if f.startswith("count.")]
+                    try:
+                        got = sum(int(open(os.path.join(work, f)).read()) for f in markers) if markers else -1
                     except (OSError, ValueError):
                         got = -1
                 else:
@@ -134,9 +174,16 @@ def main():
             ratios.append(b[0] / a[0])
             rss_ratios.append(b[1] / a[1] if a[1] else 0)
             print("pair %d: msgs/s b/a %.3f | peak RSS b/a %.3f" % (r + 1, ratios[-1], rss_ratios[-1]), flush=True)
+            if workload == "workers":
+                b4 = results["B4 swift workers(4)"]
+                gains.append(b4[0] / b[0])
+                print("run %d: workers(4) gain b4/b %.2f | b4/a %.2f" % (r + 1, gains[-1], b4[0] / a[0]), flush=True)
         print("%s: msgs/s ratio median %.2f (min %.2f, max %.2f); peak RSS ratio median %.2f (worst %.3f)"
               % (workload, statistics.median(ratios), min(ratios), max(ratios), statistics.median(rss_ratios),
                  max(rss_ratios)), flush=True)
+        if gains:
+            print("workers(4) gain over one worker: median %.2f (min %.2f, max %.2f)"
+                  % (statistics.median(gains), min(gains), max(gains)), flush=True)
 
 
 if __name__ == "__main__":

@@ -53,12 +53,12 @@ extension ConfigBuilder {
             case .rewriteInline(let body, _):
                 try checkEmpty(body, kind: "rewrite")
             case .destinationRef(let name, let r):
-                for d in try destinationIndices(named: name, at: r) { elements.append(.destination(d)) }
+                elements += try destinationElements(named: name, at: r)
             case .destinationInline(let drivers, let r):
                 anonymousCount += 1
                 let name = "#anon-destination\(anonymousCount)"
                 destinationDefs[name] = (drivers, r)
-                for d in try destinationIndices(named: name, at: r) { elements.append(.destination(d)) }
+                elements += try destinationElements(named: name, at: r)
             case .log(let child):
                 pendingGroup.append(try buildPath(child, topLevel: false))
             }
@@ -189,20 +189,26 @@ extension ConfigBuilder {
         return o
     }
 
-    /// The destination indices of a destination statement, creating them on first use.
-    func destinationIndices(named name: String, at r: SourceRange) throws(ConfigError) -> [Int] {
-        if let d = destinationIndicesByName[name] { return d }
+    /// The log path elements of a destination statement (one per driver), creating its
+    /// destinations on first use: a driver with `workers(N)` is N destinations, one per worker.
+    func destinationElements(named name: String, at r: SourceRange) throws(ConfigError) -> [LogPath.Element] {
+        if let d = destinationElementsByName[name] { return d }
         guard let (drivers, _) = destinationDefs[name] else {
             throw errors.error("Reference to undefined destination '\(name)'", at: r)
         }
-        var indices: [Int] = []
+        var elements: [LogPath.Element] = []
         for spec in try makeDestinationSpecs(name, drivers) {
-            let queue = queueProvider(spec.persistName, spec.fifoSize)
-            indices.append(builtDestinations.count)
-            builtDestinations.append(Destination(spec: spec, statementName: name, queue: queue))
+            let first = builtDestinations.count
+            for worker in [spec] + spec.extraWorkers {
+                let queue = queueProvider(worker.persistName, worker.fifoSize)
+                builtDestinations.append(Destination(spec: worker, statementName: name, queue: queue))
+            }
+            let count = builtDestinations.count - first
+            elements.append(count == 1 ? .destination(first)
+                            : .workers(WorkerSet(first: first, count: count, key: spec.partitionKey)))
         }
-        destinationIndicesByName[name] = indices
-        return indices
+        destinationElementsByName[name] = elements
+        return elements
     }
 
     /// Parses the drivers of a destination statement.
@@ -224,6 +230,14 @@ extension ConfigBuilder {
             if let f = try reader.int("log-fifo-size") { spec.fifoSize = f }
             if let t = try reader.double("time-reopen") { spec.timeReopen = t }
             try reader.finish()
+            // Workers 2…N share the statement's settings; each has a queue of its own.
+            for i in spec.extraWorkers.indices {
+                spec.extraWorkers[i].persistName = spec.persistName + "#\(i + 1)"
+                spec.extraWorkers[i].fifoSize = spec.fifoSize
+                spec.extraWorkers[i].timeReopen = spec.timeReopen
+                spec.extraWorkers[i].stallTimeout = spec.stallTimeout
+                spec.extraWorkers[i].stopTimeout = spec.stopTimeout
+            }
             specs.append(spec)
         }
         return specs
@@ -236,7 +250,7 @@ extension ConfigBuilder {
             switch st {
             case .source(let name, let drivers, _) where sourceIndexByName[name] == nil:
                 _ = try readSourceDrivers(name, drivers)
-            case .destination(let name, let drivers, _) where destinationIndicesByName[name] == nil:
+            case .destination(let name, let drivers, _) where destinationElementsByName[name] == nil:
                 _ = try makeDestinationSpecs(name, drivers)
             default:
                 break

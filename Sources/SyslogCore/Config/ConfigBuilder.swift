@@ -24,7 +24,7 @@ public final class ConfigBuilder {
     // Built state.
     var sourceIndexByName: [String: Int] = [:]
     var builtSources: [(name: String, drivers: [(driver: any SourceDriver, options: SourceOptions)])] = []
-    var destinationIndicesByName: [String: [Int]] = [:]
+    var destinationElementsByName: [String: [LogPath.Element]] = [:]
     var builtDestinations: [Destination] = []
     var anonymousCount = 0
     /// What registrations keep for this build (see ``BuildState``).

@@ -1,4 +1,5 @@
 import SyslogMessage
+import SyslogTemplates
 
 /// What a destination driver does with messages; the pipeline's worker thread calls it.
 ///
@@ -53,6 +54,13 @@ public struct DestinationSpec: Sendable {
     /// Messages the driver itself dropped (a Python destination's after `retries()`), added to
     /// the queue's drops in the statistics.
     public var driverDropped: (@Sendable () -> Int)?
+    /// `workers(N)`: the specs of workers 2…N, each with a writer (and driver instance) of its
+    /// own on a thread of its own. Each worker has its own queue (persist name `<name>#<i>`);
+    /// messages go to them by ``partitionKey`` or in turn.
+    public var extraWorkers: [DestinationSpec] = []
+    /// `worker-partition-key()`: messages whose key renders the same go to the same worker, so
+    /// their order is kept. Without it the workers take messages in turn.
+    public var partitionKey: Template?
 
     public init(driverName: String, persistName: String, fifoSize: Int, timeReopen: Double,
                 makeWriter: @escaping @Sendable () -> any DestinationWriter) {

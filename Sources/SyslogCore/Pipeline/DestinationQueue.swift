@@ -260,6 +260,9 @@ public final class QueueProducer: @unchecked Sendable {
     /// descheduled for a moment never makes the queue drop, and memory stays small (about
     /// 0.8 MiB of messages).
     static let waitMark = 2048
+    /// The next worker of a `workers(N)` destination whose first worker this producer feeds
+    /// (``WorkerSet``; this thread only).
+    var nextWorker = 0
     private let pad1: CacheLinePad = .init()
 
     init(queue: DestinationQueue, ring: MessageRing, limit: Int) {

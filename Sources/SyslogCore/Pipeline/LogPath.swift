@@ -1,5 +1,6 @@
 import SyslogFilters
 import SyslogMessage
+import SyslogTemplates
 
 /// A compiled `log { … };` statement.
 public final class LogPath: Sendable {
@@ -9,6 +10,8 @@ public final class LogPath: Sendable {
         case parser(any MessageParser)
         /// Index into ``Pipeline/destinations``.
         case destination(Int)
+        /// A destination with `workers(N)`: each message goes to one of its workers.
+        case workers(WorkerSet)
         /// Consecutive embedded `log { … };` statements, routed as siblings.
         case group([LogPath])
     }
@@ -38,7 +41,7 @@ public final class LogPath: Sendable {
         let fc = inherited || flowControl
         for el in elements {
             switch el {
-            case .destination: if fc { return true }
+            case .destination, .workers: if fc { return true }
             case .group(let children):
                 if children.contains(where: { $0.hasFlowControl(sourceIndex: nil, inherited: fc) }) { return true }
             case .filter, .parser: continue
@@ -73,6 +76,9 @@ public final class LogPath: Sendable {
             case .destination(let d):
                 if fc { msg.retainAck() }
                 producers[d].push(QueuedMessage(msg, flowControlled: fc))
+            case .workers(let w):
+                if fc { msg.retainAck() }
+                producers[w.pick(msg, producers)].push(QueuedMessage(msg, flowControlled: fc))
             case .group(let children):
                 _ = LogPath.route(children, msg, sourceIndex: nil, flowControl: fc, into: producers)
             }
@@ -135,5 +141,43 @@ public final class LogPath: Sendable {
             }
         }
         return matched
+    }
+}
+
+/// The workers of a `workers(N)` destination: consecutive indices into ``Pipeline/destinations``.
+public struct WorkerSet: Sendable {
+    public let first: Int
+    public let count: Int
+    /// `worker-partition-key()`; nil: in turn.
+    public let key: Template?
+
+    public init(first: Int, count: Int, key: Template?) {
+        self.first = first
+        self.count = count
+        self.key = key
+    }
+
+    /// The destination index for `msg`: by the hash of its partition key, or the next worker in
+    /// turn for this source thread (the counter lives in the first worker's producer, which only
+    /// this thread uses).
+    @inline(__always)
+    func pick(_ msg: LogMessage, _ producers: [QueueProducer]) -> Int {
+        guard let key else {
+            let p = producers[first]
+            let i = p.nextWorker
+            p.nextWorker = i + 1 == count ? 0 : i + 1
+            return first + i
+        }
+        return first + Int(WorkerSet.hash(key.render(msg)) % UInt64(count))
+    }
+
+    /// FNV-1a of the key's UTF-8 bytes: the same key goes to the same worker in every run.
+    static func hash(_ s: String) -> UInt64 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in s.utf8 {
+            h ^= UInt64(b)
+            h &*= 0x100_0000_01b3
+        }
+        return h
     }
 }

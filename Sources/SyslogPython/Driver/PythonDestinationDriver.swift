@@ -28,6 +28,10 @@ final class PythonDestinationDriver: @unchecked Sendable {
     /// `value-pairs()`: `send()` gets a dict of these instead of the message.
     let valuePairs: ValuePairsSelection?
     let mainModule: PyRef?
+    /// The destination's `frac-digits()` and `send-time-zone()`/`time-zone()` (seconds east of
+    /// UTC), which `self.template_options` starts from; nil: the global ones.
+    var fracDigits: Int?
+    var sendTimeZone: Int32?
     /// `@version` < 4.0: plain classes accepted, messages in compatibility mode.
     var compat = false
     private(set) var instance: PyRef?
@@ -57,8 +61,7 @@ final class PythonDestinationDriver: @unchecked Sendable {
 
     var logPairs: [(String, String)] { [("driver", driverID), ("class", className)] }
 
-    static let accepted = ["batch-idle-timeout", "workers", "worker-partition-key", "throttle",
-                           "flags", "on-error", "frac-digits", "time-zone", "send-time-zone", "local-time-zone",
+    static let accepted = ["batch-idle-timeout", "throttle", "flags", "on-error", "local-time-zone",
                            "ts-format", "template-escape"]
 
     /// Reads `python(…)` in a destination and makes its spec.
@@ -90,17 +93,43 @@ final class PythonDestinationDriver: @unchecked Sendable {
                 throw ctx.errors.error("Error in value-pairs()", at: vp.range)
             }
         }
-        let driver = PythonDestinationDriver(className: cls, options: opts, loaders: loaders, driverID: ctx.driverID,
-                                             persistName: persist, retries: retries, batchLines: batchLines,
-                                             batchTimeout: Int64(batchTimeoutMs) * 1_000_000, valuePairs: valuePairs,
-                                             mainModule: main)
-        var spec = DestinationSpec(driverName: "python", persistName: persist, fifoSize: fifo, timeReopen: 1) {
-            PythonDestinationWriter(driver)
+        var fracDigits: Int?
+        if let f = try reader.int("frac-digits") { fracDigits = max(0, min(9, f)) }
+        var sendTimeZone: Int32?
+        for name in ["time-zone", "send-time-zone"] {
+            if let o = reader.take(name) {
+                let tz = try OptionReader.string(o, errors: ctx.errors)
+                guard let off = TimeZoneParser.offset(tz) else { throw ctx.errors.error("Unknown time zone '\(tz)'", at: o.range) }
+                sendTimeZone = Int32(off)
+            }
         }
-        driver.compat = ctx.isCompatibilityMode
-        spec.initialize = { () throws(PipelineInitError) in try driver.initialize() }
-        spec.deinitialize = { driver.deinitialize() }
-        spec.driverDropped = { driver.dropped.load(ordering: .relaxed) }
+        // workers(N): N instances of the class, each on a worker thread with a queue of its own.
+        let workers = max(1, try reader.int("workers") ?? 1)
+        var partitionKey: Template?
+        if let k = reader.take("worker-partition-key") {
+            let (v, r) = try OptionReader.single(k, errors: ctx.errors)
+            partitionKey = try ctx.templates.compile(v.text, at: r, options: ctx.globals.templateOptions)
+        }
+        func workerSpec(_ index: Int) -> DestinationSpec {
+            let id = index == 0 ? ctx.driverID : ctx.driverID + ".worker" + String(index)
+            let driver = PythonDestinationDriver(className: cls, options: opts, loaders: loaders, driverID: id,
+                                                 persistName: persist, retries: retries, batchLines: batchLines,
+                                                 batchTimeout: Int64(batchTimeoutMs) * 1_000_000, valuePairs: valuePairs,
+                                                 mainModule: main)
+            driver.compat = ctx.isCompatibilityMode
+            driver.fracDigits = fracDigits
+            driver.sendTimeZone = sendTimeZone
+            var spec = DestinationSpec(driverName: "python", persistName: persist, fifoSize: fifo, timeReopen: 1) {
+                PythonDestinationWriter(driver)
+            }
+            spec.initialize = { () throws(PipelineInitError) in try driver.initialize() }
+            spec.deinitialize = { driver.deinitialize() }
+            spec.driverDropped = { driver.dropped.load(ordering: .relaxed) }
+            return spec
+        }
+        var spec = workerSpec(0)
+        spec.extraWorkers = (1..<workers).map(workerSpec)
+        spec.partitionKey = partitionKey
         return spec
     }
 
@@ -196,6 +225,14 @@ final class PythonDestinationDriver: @unchecked Sendable {
             ssw_decref(n)
         }
         if let opts = PythonDriverSupport.call("syslogng.template", "LogTemplateOptions", [], gil) {
+            if let f = fracDigits, let v = PyLong_FromLong(f) {
+                PyObject_SetAttrString(opts, "frac_digits", v)
+                ssw_decref(v)
+            }
+            if let tz = sendTimeZone, let v = PyLong_FromLong(Int(tz)) {
+                PyObject_SetAttrString(opts, "time_zone", v)
+                ssw_decref(v)
+            }
             PyObject_SetAttrString(inst.pointer, "template_options", opts)
             ssw_decref(opts)
         }

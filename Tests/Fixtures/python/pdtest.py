@@ -180,3 +180,27 @@ class PairsRecorder(LogDestination):
         note("pairs_keys", ",".join(sorted(d)))
         note("pairs_n", repr(d.get("n")))
         return True
+
+
+class Worker(LogDestination):
+    """workers(N): reports its instance at init ("worker_init <id>") and each message it sends
+    ("worker_sent <id> <MESSAGE>"); send() sleeps 1 ms (the GIL released, as an HTTP client's
+    wait would)."""
+
+    def init(self, options):
+        note("worker_init", id(self))
+        return True
+
+    def send(self, msg):
+        import time
+        time.sleep(0.001)
+        note("worker_sent", "%d %s" % (id(self), msg["MESSAGE"].decode()))
+        return True
+
+    def deinit(self):
+        note("worker_deinit", id(self))
+
+
+def bucket(msg, *args):
+    """A partition key for workers(): the message number modulo 4."""
+    return str(int(msg["MESSAGE"].decode().split()[-1]) % 4)

@@ -6,8 +6,13 @@ import SyslogMessage
 public struct CompiledFilter: Sendable {
     let root: FilterNode
 
+    /// Whether a match stores regexp groups in the message (`flags(store-matches)`): the log
+    /// path then gives the filter a copy of its own, as it does a parser.
+    public let storesMatches: Bool
+
     init(root: FilterNode) {
         self.root = root
+        self.storesMatches = root.storesMatches
     }
 
     /// Whether `msg` passes the filter. `and`/`or`/`not` short-circuit left to right.

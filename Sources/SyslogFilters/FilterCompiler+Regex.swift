@@ -12,6 +12,7 @@ extension FilterCompiler {
         var prefix = false
         var substring = false
         var jit = true
+        var storeMatches = false
         var valueName: String?
     }
 
@@ -40,9 +41,15 @@ extension FilterCompiler {
         switch options.kind {
         case .pcre:
             do throws(FilterError) {
-                matcher = .pcre(try PCRERegex(pattern.text, caseless: options.ignoreCase,
-                                              utf: options.utf8 || options.unicode,
-                                              ucp: options.unicode, jit: options.jit))
+                let re = try PCRERegex(pattern.text, caseless: options.ignoreCase,
+                                       utf: options.utf8 || options.unicode,
+                                       ucp: options.unicode, jit: options.jit)
+                if options.storeMatches {
+                    re.enableStoring()
+                    matcher = .pcreStoring(re)
+                } else {
+                    matcher = .pcre(re)
+                }
             } catch {
                 throw FilterError(error.message, range: pattern.range)
             }
@@ -76,7 +83,8 @@ extension FilterCompiler {
                 case "prefix": options.prefix = true
                 case "substring": options.substring = true
                 case "disable-jit": options.jit = false
-                default: break  // store-matches, global, newline, dupnames…: no effect on filtering
+                case "store-matches": options.storeMatches = true
+                default: break  // global, newline, dupnames…: no effect on filtering
                 }
             }
         case "value" where allowValue:

@@ -20,6 +20,16 @@ indirect enum FilterNode: Sendable {
     case or(FilterNode, FilterNode)
     case not(FilterNode)
 
+    /// Whether evaluating the node may change the message (`flags(store-matches)`).
+    var storesMatches: Bool {
+        switch self {
+        case .value(_, let m), .headerAndMessage(let m): return m.storesMatches
+        case .and(let a, let b), .or(let a, let b): return a.storesMatches || b.storesMatches
+        case .not(let a): return a.storesMatches
+        default: return false
+        }
+    }
+
     /// Evaluates the node against `msg`.
     func evaluate(_ msg: LogMessage) -> Bool {
         switch self {
@@ -29,8 +39,18 @@ indirect enum FilterNode: Sendable {
             let f = Int(msg.pri >> 3)
             return f < 32 && mask & (1 << UInt32(f)) != 0
         case .value(let handle, let matcher):
+            if case .pcreStoring(let re) = matcher {
+                guard let groups = MessageBytes.with(msg[handle], { re.captures($0) }) else { return false }
+                re.store(groups, in: msg)
+                return true
+            }
             return MessageBytes.with(msg[handle]) { matcher.matches($0) }
         case .headerAndMessage(let matcher):
+            if case .pcreStoring(let re) = matcher {
+                guard let groups = MessageBytes.withHeaderAndMessage(msg, { re.captures($0) }) else { return false }
+                re.store(groups, in: msg)
+                return true
+            }
             return MessageBytes.withHeaderAndMessage(msg) { matcher.matches($0) }
         case .source(let names):
             return MessageBytes.with(msg[.source]) { value in

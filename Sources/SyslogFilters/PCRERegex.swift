@@ -1,4 +1,5 @@
 import CPCRE2
+import SyslogMessage
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -24,6 +25,9 @@ final class PCRERegex: @unchecked Sendable {
     let pattern: String
     /// Whether JIT compilation succeeded.
     let isJIT: Bool
+    /// `flags(store-matches)`: the handles the groups are stored under (`0`, `1`, … and the
+    /// names of named groups), set by ``enableStoring()``.
+    private(set) var groupHandles: [[NVHandle]] = []
 
     /// Compiles `pattern`; `caseless` adds PCRE2_CASELESS, `utf` PCRE2_UTF, `ucp` PCRE2_UCP.
     init(_ pattern: String, caseless: Bool, utf: Bool, ucp: Bool, jit: Bool) throws(FilterError) {
@@ -52,6 +56,58 @@ final class PCRERegex: @unchecked Sendable {
 
     deinit {
         pcre2_code_free_8(code)
+    }
+
+    /// Prepares ``captures(_:)``: group n is stored as `$n` and, when named, under its name too.
+    func enableStoring() {
+        var count: UInt32 = 0
+        pcre2_pattern_info_8(code, UInt32(PCRE2_INFO_CAPTURECOUNT), &count)
+        var handles: [[NVHandle]] = (0...Int(count)).map { [NameRegistry.shared.handle(for: String($0))] }
+        var nameCount: UInt32 = 0
+        var entrySize: UInt32 = 0
+        var table: UnsafePointer<UInt8>?
+        pcre2_pattern_info_8(code, UInt32(PCRE2_INFO_NAMECOUNT), &nameCount)
+        pcre2_pattern_info_8(code, UInt32(PCRE2_INFO_NAMEENTRYSIZE), &entrySize)
+        pcre2_pattern_info_8(code, UInt32(PCRE2_INFO_NAMETABLE), &table)
+        if let table {
+            // Each entry: the group number in two bytes (big-endian), then the NUL-terminated name.
+            for i in 0..<Int(nameCount) {
+                let entry = table + i * Int(entrySize)
+                let group = Int(entry[0]) << 8 | Int(entry[1])
+                let name = String(cString: entry + 2)
+                if group < handles.count { handles[group].append(NameRegistry.shared.handle(for: name)) }
+            }
+        }
+        groupHandles = handles
+    }
+
+    /// Matches like ``matches(_:)`` and returns each group's text (nil for a group that did not
+    /// take part), or nil without a match.
+    func captures(_ subject: UnsafeBufferPointer<UInt8>) -> [[UInt8]?]? {
+        guard let md = pcre2_match_data_create_from_pattern_8(code, nil) else { return nil }
+        defer { pcre2_match_data_free_8(md) }
+        var empty: UInt8 = 0
+        let rc = subject.baseAddress.map { pcre2_match_8(code, $0, subject.count, 0, 0, md, nil) }
+            ?? pcre2_match_8(code, &empty, 0, 0, 0, md, nil)
+        guard rc >= 0, let ovector = pcre2_get_ovector_pointer_8(md) else { return nil }
+        let pairs = Int(pcre2_get_ovector_count_8(md))
+        var out: [[UInt8]?] = []
+        for g in 0..<min(pairs, groupHandles.count) {
+            let start = ovector[2 * g], end = ovector[2 * g + 1]
+            // PCRE2_UNSET is (size_t)-1, imported as -1.
+            if start < 0 || end < start || end > subject.count { out.append(nil); continue }
+            out.append(Array(subject[start..<end]))
+        }
+        return out
+    }
+
+    /// Sets the groups of a ``captures(_:)`` result on `msg`.
+    func store(_ groups: [[UInt8]?], in msg: LogMessage) {
+        for (g, text) in groups.enumerated() {
+            guard let text else { continue }
+            let value = LogValue.string(String(decoding: text, as: UTF8.self))
+            for h in groupHandles[g] { msg[h] = value }
+        }
     }
 
     /// The text PCRE2 gives for an error code.

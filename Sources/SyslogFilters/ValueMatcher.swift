@@ -7,13 +7,23 @@ enum ValueMatcher: Sendable {
     case string(StringMatcher)
     /// `type("glob")`: `*` and `?` wildcards over the whole value.
     case glob(GlobMatcher)
+    /// A pcre with `flags(store-matches)`: a match stores its groups in the message.
+    case pcreStoring(PCRERegex)
 
     @inline(__always)
     func matches(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         switch self {
-        case .pcre(let re): return re.matches(bytes)
+        case .pcre(let re), .pcreStoring(let re): return re.matches(bytes)
         case .string(let s): return s.matches(bytes)
         case .glob(let g): return g.matches(bytes)
         }
+    }
+}
+
+extension ValueMatcher {
+    /// Whether a match changes the message (`flags(store-matches)`).
+    var storesMatches: Bool {
+        if case .pcreStoring = self { return true }
+        return false
     }
 }

@@ -36,6 +36,53 @@ import Glibc
         #expect(s2.value("init")?.hasPrefix("python.mine ") == true)
     }
 
+    @Test("The destination's frac-digits() and time-zone() are the defaults of self.template_options")
+    func templateOptions() throws {
+        let s = Scratch()
+        s.write(Self.config(s, driver: #"class("pdtest.Stamped") frac-digits(3) time-zone("+02:00")"#, count: 1))
+        _ = try PythonSourceEndToEndTests.runUntil(s) { s.value("stamped") != nil }
+        let stamp = s.value("stamped") ?? ""
+        #expect(stamp.hasSuffix("+02:00"), "\(stamp)")
+        #expect(stamp.split(separator: ".").last?.prefix(3).allSatisfy(\.isNumber) == true && stamp.count == 29, "\(stamp)")
+        // Without them: the global ones (no fraction, the stamp's own zone).
+        let s2 = Scratch()
+        s2.write(Self.config(s2, driver: #"class("pdtest.Stamped")"#, count: 1))
+        _ = try PythonSourceEndToEndTests.runUntil(s2) { s2.value("stamped") != nil }
+        #expect(s2.value("stamped")?.count == 25, "\(s2.value("stamped") ?? "")")
+    }
+
+    @Test("stats_written_bytes_add() shows in the statistics as written_bytes")
+    func writtenBytes() throws {
+        let s = Scratch()
+        s.write(Self.config(s, driver: #"class("pdtest.Recorder") options("count_bytes" => True)"#, count: 12))
+        let d = try s.start()
+        #expect(waitUntil { Self.sent(s).count == 12 })
+        // "msg 1".."msg 9" are 5 bytes, "msg 10".."msg 12" 6.
+        var stats = ""
+        #expect(waitUntil {
+            stats = ControlSocketEndToEndTests.command(s.dir + "/ctl", "STATS") ?? ""
+            return stats.contains("dst.python;d#0;python(pdtest.Recorder);a;written_bytes;63\n")
+        }, "\(stats)")
+        #expect(d.stop() == 0)
+    }
+
+    @Test("LM-08 a value set by reference to part of another (a match stored by store-matches) reads as those bytes; other paths keep their copy")
+    func indirectValues() throws {
+        let s = Scratch()
+        s.write("""
+            source s { python-fetcher(class("pftest.Counter") options("count" => 2) fetch-no-data-delay(0.1)); };
+            destination d1 { python(class("pdtest.Values") options("names" => "indirect,2,0")); };
+            destination d2 { python(class("pdtest.Values") options("names" => "indirect") persist-name("other")); };
+            log { source(s); filter { match("(?<indirect>m(s)g) [0-9]" value("MESSAGE") flags(store-matches)); };
+                  destination(d1); flags(flow-control); };
+            log { source(s); destination(d2); flags(flow-control); };
+            """)
+        _ = try PythonSourceEndToEndTests.runUntil(s) { s.values("values").count == 4 }
+        let values = s.values("values")
+        #expect(values.filter { $0.hasPrefix("b'msg'") } == ["b'msg' b's' b'msg 1'", "b'msg' b's' b'msg 2'"], "\(values)")
+        #expect(values.filter { $0 == "None" }.count == 2, "\(values)")
+    }
+
     @Test("DS-03 send() returning None is an error: retried retries() times in all, then dropped (counted); the next message goes on")
     func sendReturnsNone() throws {
         let s = Scratch()

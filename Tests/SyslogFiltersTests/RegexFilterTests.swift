@@ -31,6 +31,28 @@ import SyslogMessage
         #expect(try !compile(AST.call("match", AST.str("."), AST.opt("value", AST.str("never.set")))).matches(m))
     }
 
+    @Test("flags(store-matches): a match stores $0, $1… and named groups; a group that took no part stays unset")
+    func storeMatches() throws {
+        let m = makeMessage(program: "sshd", message: "Accepted publickey for root from 10.0.0.1")
+        let f = try compile(AST.call("match", AST.str("for (?<user>[a-z]+) from ([0-9.]+)( port)?"),
+                                     AST.opt("value", AST.str("MESSAGE")), AST.opt("flags", AST.id("store-matches"))))
+        #expect(f.storesMatches)
+        #expect(f.matches(m))
+        #expect(m["0"] == .string("for root from 10.0.0.1"))
+        #expect(m["1"] == .string("root"))
+        #expect(m["user"] == .string("root"))
+        #expect(m["2"] == .string("10.0.0.1"))
+        #expect(m["3"] == nil)
+        // No match: nothing stored.
+        let other = makeMessage(message: "nothing here")
+        #expect(!f.matches(other))
+        #expect(other["user"] == nil && other["0"] == nil)
+        // Without the flag the message is left alone.
+        let plain = try compile(AST.call("message", AST.str("for (?<who>[a-z]+)")))
+        #expect(!plain.storesMatches)
+        #expect(plain.matches(m) && m["who"] == nil)
+    }
+
     @Test func matchWithoutValueSeesHeaderAndMessage() throws {
         let withPid = makeMessage(program: "prog", pid: "12", message: "hello")
         let f = try compile(AST.call("match", AST.str("^prog\\[12\\]: hello$")))

@@ -54,6 +54,9 @@ public struct DestinationSpec: Sendable {
     /// Messages the driver itself dropped (a Python destination's after `retries()`), added to
     /// the queue's drops in the statistics.
     public var driverDropped: (@Sendable () -> Int)?
+    /// Bytes the driver reports as written (a Python destination's `stats_written_bytes_add()`);
+    /// the statistics show `written_bytes` for drivers that have it.
+    public var driverWrittenBytes: (@Sendable () -> Int)?
     /// `workers(N)`: the specs of workers 2…N, each with a writer (and driver instance) of its
     /// own on a thread of its own. Each worker has its own queue (persist name `<name>#<i>`);
     /// messages go to them by ``partitionKey`` or in turn.

@@ -61,18 +61,14 @@ public final class LogPath: Sendable {
         for el in elements {
             switch el {
             case .filter(let f):
+                if f.storesMatches {
+                    msg = LogPath.writableCopy(of: msg, flowControl: fc, held: &held)
+                }
                 if !f.matches(msg) { return false }
             case .parser(let p):
                 // The path changes a copy of its own: earlier paths and destinations keep theirs.
-                let copy = msg.clone()
-                if fc {
-                    msg.retainAck()
-                    copy.ackTarget = msg
-                    copy.retainAck()
-                    held.append(copy)
-                }
-                msg = copy
-                if !p.parse(copy) { return false }
+                msg = LogPath.writableCopy(of: msg, flowControl: fc, held: &held)
+                if !p.parse(msg) { return false }
             case .destination(let d):
                 if fc { msg.retainAck() }
                 producers[d].push(QueuedMessage(msg, flowControlled: fc))
@@ -84,6 +80,20 @@ public final class LogPath: Sendable {
             }
         }
         return true
+    }
+
+    /// A copy of `msg` this path may change; with flow control it holds `msg` (acknowledged
+    /// when the copy is) and is kept in `held` until the path is done with it.
+    @inline(__always)
+    static func writableCopy(of msg: LogMessage, flowControl: Bool, held: inout [LogMessage]) -> LogMessage {
+        let copy = msg.clone()
+        if flowControl {
+            msg.retainAck()
+            copy.ackTarget = msg
+            copy.retainAck()
+            held.append(copy)
+        }
+        return copy
     }
 
     /// The parsers of this path and its embedded ones.

@@ -148,6 +148,9 @@ public final class Pipeline: @unchecked Sendable {
             let dropped = d.queue.droppedCount + (d.spec.driverDropped?() ?? 0)
             lines.append("dst.\(d.spec.driverName);\(id);\(d.spec.persistName);a;dropped;\(dropped)")
             lines.append("dst.\(d.spec.driverName);\(id);\(d.spec.persistName);a;queued;\(d.queue.count)")
+            if let bytes = d.spec.driverWrittenBytes?() {
+                lines.append("dst.\(d.spec.driverName);\(id);\(d.spec.persistName);a;written_bytes;\(bytes)")
+            }
         }
         return lines
     }

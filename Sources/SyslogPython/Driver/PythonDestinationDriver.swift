@@ -25,6 +25,9 @@ final class PythonDestinationDriver: @unchecked Sendable {
     let batchTimeout: Int64
     /// Messages dropped after `retries()` or by a `DROP` result (statistics).
     let dropped = Atomic<Int>(0)
+    /// What the plugin reported with `stats_written_bytes_add()` (its `_written_bytes`, read
+    /// after each batch and flush).
+    let writtenBytes = Atomic<Int>(0)
     /// `value-pairs()`: `send()` gets a dict of these instead of the message.
     let valuePairs: ValuePairsSelection?
     let mainModule: PyRef?
@@ -125,6 +128,7 @@ final class PythonDestinationDriver: @unchecked Sendable {
             spec.initialize = { () throws(PipelineInitError) in try driver.initialize() }
             spec.deinitialize = { driver.deinitialize() }
             spec.driverDropped = { driver.dropped.load(ordering: .relaxed) }
+            spec.driverWrittenBytes = { driver.writtenBytes.load(ordering: .relaxed) }
             return spec
         }
         var spec = workerSpec(0)
@@ -262,6 +266,15 @@ final class PythonDestinationDriver: @unchecked Sendable {
             flush = nil
             close = nil
         }
+    }
+
+    /// Publishes the instance's `stats_written_bytes_add()` total (worker thread, GIL held).
+    func readWrittenBytes(_ gil: borrowing GIL) {
+        guard let inst = instance, let v = Py.attr(inst.pointer, "_written_bytes", gil) else { PyErr_Clear(); return }
+        defer { ssw_decref(v) }
+        let n = PyLong_AsLong(v)
+        if n >= 0 { writtenBytes.store(n, ordering: .relaxed) }
+        PyErr_Clear()
     }
 
     /// Sets `self.seqnum` to `n` (worker thread, GIL held).

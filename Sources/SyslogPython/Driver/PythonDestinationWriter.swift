@@ -44,6 +44,7 @@ final class PythonDestinationWriter: DestinationWriter {
                     return 0
                 }
             }
+            defer { driver.readWrittenBytes(gil) }
             return sendAll(batch, gil)
         }
     }
@@ -105,7 +106,10 @@ final class PythonDestinationWriter: DestinationWriter {
 
     func flush() {
         guard !pending.isEmpty else { return }
-        Python.attach { gil in _ = flushPending(gil) }
+        Python.attach { gil in
+            _ = flushPending(gil)
+            driver.readWrittenBytes(gil)
+        }
     }
 
     /// `flush()`: success acknowledges what was queued; a failure sends it again.

@@ -15,13 +15,15 @@ class Recorder(LogDestination):
     "script": results of the first sends (SUCCESS, ERROR, QUEUED, NOT_CONNECTED, DROP, RETRY, NONE,
     FALSE, RAISE, WRITE), then True; "flush": results of flush() calls (then SUCCESS); "open":
     results of open() calls (T, F, NONE), then True; "gate": while this file exists, send()
-    answers NOT_CONNECTED."""
+    answers NOT_CONNECTED; "count_bytes": each sent message's length goes to
+    stats_written_bytes_add()."""
 
     def init(self, options):
         self.script = str(options.get("script", "")).split()
         self.flushes = str(options.get("flush", "")).split()
         self.opens = str(options.get("open", "")).split()
         self.gate = options.get("gate")
+        self.count_bytes = bool(options.get("count_bytes", False))
         note("init", "%s %s %s" % (self.persist_name, int(self.seqnum), type(self.template_options).__name__))
         return True
 
@@ -50,6 +52,8 @@ class Recorder(LogDestination):
             msg["X"] = "y"
         if step in ("SUCCESS", "WRITE"):
             note("sent", text)
+            if self.count_bytes:
+                self.stats_written_bytes_add(len(text))
             return True
         if step == "QUEUED":
             note("queued", text)
@@ -204,3 +208,28 @@ class Worker(LogDestination):
 def bucket(msg, *args):
     """A partition key for workers(): the message number modulo 4."""
     return str(int(msg["MESSAGE"].decode().split()[-1]) % 4)
+
+
+class Stamped(LogDestination):
+    """Reports each message's $ISODATE formatted with self.template_options ("stamped <text>")."""
+
+    def init(self, options):
+        self.template = syslogng.LogTemplate("$ISODATE")
+        return True
+
+    def send(self, msg):
+        note("stamped", self.template.format(msg, self.template_options).decode())
+        return True
+
+
+class Values(LogDestination):
+    """Reports the values named by option "names" (comma separated) of each message:
+    "values <repr of each>"."""
+
+    def init(self, options):
+        self.names = str(options["names"]).split(",")
+        return True
+
+    def send(self, msg):
+        note("values", " ".join(repr(msg.get(n)) for n in self.names))
+        return True

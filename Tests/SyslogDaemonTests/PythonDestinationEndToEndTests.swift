@@ -83,6 +83,28 @@ import Glibc
         #expect(values.filter { $0 == "None" }.count == 2, "\(values)")
     }
 
+    @Test("batch-timeout(): queued messages wait that long after the first for more before a flush; without it, a dry queue flushes at once; batch-lines() flushes a full batch")
+    func batchTimeout() throws {
+        /// (seconds from the first queued message to the first flush, that flush's batch size).
+        func firstFlush(_ driver: String, count: Int = 3) throws -> (delay: Double, size: Int) {
+            let s = Scratch()
+            s.write(Self.config(s, driver: driver, count: count))
+            _ = try PythonSourceEndToEndTests.runUntil(s) {
+                s.values("batch_flush").reduce(0) { $0 + (Int($1.split(separator: " ")[1]) ?? 0) } == count
+            }
+            let queued = Double(s.value("batch_queued") ?? "") ?? 0
+            let flush = (s.value("batch_flush") ?? "0 0").split(separator: " ")
+            return ((Double(flush[0]) ?? 0) - queued, Int(flush[1]) ?? 0)
+        }
+        let timed = try firstFlush(#"class("pdtest.Batcher") batch-lines(100) batch-timeout(600)"#)
+        #expect(timed.delay >= 0.5 && timed.delay < 3, "\(timed)")
+        #expect(timed.size == 3)
+        let prompt = try firstFlush(#"class("pdtest.Batcher") batch-lines(100)"#)
+        #expect(prompt.delay < 0.4, "\(prompt)")
+        let full = try firstFlush(#"class("pdtest.Batcher") batch-lines(2) batch-timeout(5000)"#, count: 4)
+        #expect(full.size == 2 && full.delay < 1, "\(full)")
+    }
+
     @Test("DS-03 send() returning None is an error: retried retries() times in all, then dropped (counted); the next message goes on")
     func sendReturnsNone() throws {
         let s = Scratch()

@@ -21,12 +21,17 @@ public protocol DestinationWriter: AnyObject {
     /// Messages the writer consumed but did not deliver (queued, then a failed flush): the
     /// worker puts them back at the head of the queue when it stops.
     func takeUndelivered() -> [QueuedMessage]
+    /// When buffered output must be flushed although more may come (monotonic nanoseconds;
+    /// a Python destination's `batch-timeout()`): until then a dry queue does not flush.
+    /// nil: flush as soon as the queue runs dry.
+    var flushDeadline: Int64? { get }
 }
 
 extension DestinationWriter {
     public func flush() {}
     public var acknowledgesItself: Bool { false }
     public func takeUndelivered() -> [QueuedMessage] { [] }
+    public var flushDeadline: Int64? { nil }
 }
 
 /// A parsed destination driver: what it is called and how to make its writer.

@@ -92,12 +92,19 @@ public final class Destination: @unchecked Sendable {
             batch.removeAll(keepingCapacity: true)
             // Output is flushed when the queue runs dry, so a steady stream is written in large
             // chunks while a lone message still goes out at once.
-            queue.take(into: &batch, max: Destination.batchSize, timeout: stopping ? 0 : 1.0,
-                       whenIdle: { writer.flush() })
+            // With a flush deadline (batch-timeout()) the worker waits for more until then.
+            var timeout = stopping ? 0 : 1.0
+            if !stopping, let deadline = writer.flushDeadline {
+                timeout = min(timeout, max(0.001, Double(deadline - monotonicNanoseconds()) / 1e9))
+            }
+            queue.take(into: &batch, max: Destination.batchSize, timeout: timeout, whenIdle: {
+                if stopping || (writer.flushDeadline.map { $0 <= monotonicNanoseconds() } ?? true) { writer.flush() }
+            })
             if batch.isEmpty {
                 // The idle flush failed (a Python destination's queued batch): its messages go
                 // back to the head of the queue and are sent again after time-reopen.
-                let undelivered = writer.takeUndelivered()
+                // (Messages waiting for their flush deadline are not undelivered.)
+                let undelivered = writer.flushDeadline == nil ? writer.takeUndelivered() : []
                 if !undelivered.isEmpty {
                     queue.pushFront(undelivered)
                     if !sleepBeforeRetry() { break }

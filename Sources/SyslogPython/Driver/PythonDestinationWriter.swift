@@ -30,6 +30,12 @@ final class PythonDestinationWriter: DestinationWriter {
 
     var acknowledgesItself: Bool { true }
 
+    /// With `batch-timeout()`, queued messages wait that long after the first of them for more
+    /// before an idle worker flushes them (as syslog-ng's worker does).
+    var flushDeadline: Int64? {
+        driver.batchTimeout > 0 && !pending.isEmpty ? pendingSince + driver.batchTimeout : nil
+    }
+
     var logPairs: [(String, String)] { driver.logPairs }
 
     func write(_ batch: ArraySlice<QueuedMessage>) -> Int {

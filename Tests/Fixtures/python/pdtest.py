@@ -233,3 +233,24 @@ class Values(LogDestination):
     def send(self, msg):
         note("values", " ".join(repr(msg.get(n)) for n in self.names))
         return True
+
+
+class Batcher(LogDestination):
+    """send() queues ("batch_queued <monotonic time>"), flush() reports the time and the batch
+    size ("batch_flush <time> <n>")."""
+
+    def init(self, options):
+        self.pending = 0
+        return True
+
+    def send(self, msg):
+        import time
+        self.pending += 1
+        note("batch_queued", "%.6f" % time.monotonic())
+        return self.QUEUED
+
+    def flush(self):
+        import time
+        note("batch_flush", "%.6f %d" % (time.monotonic(), self.pending))
+        self.pending = 0
+        return self.SUCCESS

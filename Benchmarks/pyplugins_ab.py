@@ -14,6 +14,7 @@ medians. A benchmark: it prints,
 asserts nothing.
 
 Usage: Benchmarks/pyplugins_ab.py [--count N] [--runs R] [--workload dest|parser|workers|both|all]
+                                  [--hog N] [--io-hog]
 """
 import argparse
 import os
@@ -92,6 +93,30 @@ def config(workload, work, workers=1):
                    'log { source(s_in); parser(p); destination(d); };\n' % work)
 
 
+HOG_CPU = "while True: pass"
+# Rewrites a 256 MiB file with fdatasync again and again: writeback competes with the daemons'.
+HOG_IO = ("import os,sys\nb=b'x'*(1<<20)\nwhile True:\n f=open(sys.argv[1],'wb')\n"
+          " for i in range(256):\n  f.write(b)\n os.fdatasync(f.fileno()); f.close()\n")
+
+
+def start_hogs(args, work):
+    """--hog N busy loops and --io-hog one writer for one daemon run."""
+    hogs = [subprocess.Popen([sys.executable, "-c", HOG_CPU]) for _ in range(args.hog)]
+    if args.io_hog:
+        hogs.append(subprocess.Popen([sys.executable, "-c", HOG_IO, work + "/iohog.dat"]))
+    return hogs
+
+
+def stop_hogs(hogs, work):
+    for h in hogs:
+        h.terminate()
+        h.wait()
+    try:
+        os.unlink(work + "/iohog.dat")
+    except OSError:
+        pass
+
+
 def run(name, argv, env, input_path, work):
     # A pipe, as `cat input | daemon` (syslog-ng's stdin() refuses a regular file).
     feeder = subprocess.Popen(["cat", input_path], stdout=subprocess.PIPE)
@@ -119,6 +144,8 @@ def main():
     ap.add_argument("--count", type=int, default=1000000)
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--workload", choices=["dest", "parser", "workers", "both", "all"], default="both")
+    ap.add_argument("--hog", type=int, default=0, help="busy-loop processes during each run")
+    ap.add_argument("--io-hog", action="store_true", help="a process rewriting 256 MiB with fdatasync during each run")
     args = ap.parse_args()
     subprocess.run(["swift", "build", "-c", "release", "--product", "syslog-swift"], cwd=ROOT, check=True,
                    stdout=sys.stderr)
@@ -132,6 +159,7 @@ def main():
     workloads = {"both": ["dest", "parser"], "all": ["dest", "parser", "workers"]}.get(args.workload, [args.workload])
     for workload in workloads:
         ratios, rss_ratios, gains = [], [], []
+        lost = {}
         names = ("A syslog-ng", "B swift") + (("B4 swift workers(4)",) if workload == "workers" else ())
         for r in range(args.runs):
             results = {}
@@ -147,7 +175,11 @@ def main():
                 else:
                     argv = [SWIFT] + common
                     env["SYSLOG_SWIFT_PYTHON_DIR"] = os.path.join(ROOT, "python")
-                wall, peak, rc = run(name, argv, env, input_path, work)
+                hogs = start_hogs(args, work)
+                try:
+                    wall, peak, rc = run(name, argv, env, input_path, work)
+                finally:
+                    stop_hogs(hogs, work)
                 if workload == "dest":
                     try:
                         got = int(open(work + "/count").read())
@@ -168,6 +200,7 @@ def main():
                 # destination got everything, so lines/wall would flatter it.
                 rate = (got if got > 0 else args.count) / wall
                 results[name] = (rate, peak)
+                lost.setdefault(name, []).append(args.count - got if got >= 0 else args.count)
                 print("[%s] %s run %d: %s msgs/s | wall %.2f s | peak RSS %.1f MiB | delivered %d of %d | exit %d"
                       % (name, workload, r + 1, format(int(rate), ","), wall, peak, got, args.count, rc), flush=True)
             a, b = results["A syslog-ng"], results["B swift"]
@@ -181,6 +214,8 @@ def main():
         print("%s: msgs/s ratio median %.2f (min %.2f, max %.2f); peak RSS ratio median %.2f (worst %.3f)"
               % (workload, statistics.median(ratios), min(ratios), max(ratios), statistics.median(rss_ratios),
                  max(rss_ratios)), flush=True)
+        for name, l in lost.items():
+            print("%s: %s lost per run %s" % (workload, name, l), flush=True)
         if gains:
             print("workers(4) gain over one worker: median %.2f (min %.2f, max %.2f)"
                   % (statistics.median(gains), min(gains), max(gains)), flush=True)

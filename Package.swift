@@ -11,6 +11,9 @@ let package = Package(
     products: [
         .executable(name: "syslog-swift", targets: ["syslog-swift"]),
     ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+    ],
     targets: [
         // System libraries
         .systemLibrary(name: "CPython", pkgConfig: "python3-embed",
@@ -30,11 +33,16 @@ let package = Package(
                 dependencies: ["SyslogMessage", "SyslogConfig", "SyslogTemplates", "SyslogFilters", "CSystemShims"],
                 swiftSettings: fast),
         .target(name: "SyslogFile", dependencies: ["SyslogCore"], swiftSettings: fast),
+        // Network sources (SwiftNIO event loops, I/O only) and destinations.
+        .target(name: "SyslogNetwork",
+                dependencies: ["SyslogCore", .product(name: "NIOCore", package: "swift-nio"),
+                               .product(name: "NIOPosix", package: "swift-nio")],
+                swiftSettings: fast),
         // The embedding runtime: the only way in is the GIL token (Python.attach / Python.entry).
         .target(name: "SyslogPythonRuntime", dependencies: ["CPython", "SyslogCore"], swiftSettings: fast),
         // The _syslogng native types and the Python drivers, on top of the runtime.
         .target(name: "SyslogPython", dependencies: ["CPython", "SyslogCore", "SyslogPythonRuntime"], swiftSettings: fast),
-        .target(name: "SyslogDaemon", dependencies: ["SyslogCore", "SyslogFile", "SyslogPython"],
+        .target(name: "SyslogDaemon", dependencies: ["SyslogCore", "SyslogFile", "SyslogNetwork", "SyslogPython"],
                 swiftSettings: fast),
         // The test harness: golden folders run in-process or through the binary.
         .target(name: "SyslogTesting", dependencies: ["SyslogDaemon", "SyslogFile", "SyslogCore", "SyslogConfig"]),
@@ -52,6 +60,10 @@ let package = Package(
         .testTarget(name: "SyslogFiltersTests", dependencies: ["SyslogFilters"]),
         .testTarget(name: "SyslogCoreTests", dependencies: ["SyslogCore"]),
         .testTarget(name: "SyslogFileTests", dependencies: ["SyslogFile"]),
+        .testTarget(name: "SyslogNetworkTests", dependencies: ["SyslogNetwork", "SyslogCore",
+                                                               .product(name: "NIOCore", package: "swift-nio"),
+                                                               .product(name: "NIOEmbedded", package: "swift-nio"),
+                                                               .product(name: "NIOTestUtils", package: "swift-nio")]),
         .testTarget(name: "SyslogPythonRuntimeTests", dependencies: ["SyslogPythonRuntime"]),
         .testTarget(name: "SyslogDaemonTests", dependencies: ["SyslogDaemon", "SyslogCore", "SyslogTesting"]),
     ]

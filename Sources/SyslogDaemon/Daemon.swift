@@ -4,6 +4,7 @@ import Glibc
 import SyslogConfig
 import SyslogCore
 import SyslogFile
+import SyslogNetwork
 import SyslogMessage
 import SyslogPython
 
@@ -42,6 +43,7 @@ public final class Daemon {
         InternalSource.register(in: r)
         ExampleMsgGenerator.register(in: r)
         FileDrivers.register(in: r)
+        NetworkDrivers.register(in: r)
         PythonPlugin.register(in: r)
         return r
     }
@@ -189,10 +191,12 @@ public final class Daemon {
         control?.stats.withLock { $0 = { [pipeline] in pipeline.statsLines() } }
     }
 
-    /// Forgets queues no configuration uses any more.
+    /// Forgets queues no configuration uses any more, and lets drivers release what only an
+    /// earlier configuration used (listening sockets).
     func pruneQueues(keeping pipeline: Pipeline) {
         let used = Set(pipeline.destinations.map { $0.spec.persistName })
         queues = queues.filter { used.contains($0.key) }
+        for hook in registry.configurationStarted { hook() }
     }
 }
 

@@ -70,6 +70,14 @@ public final class DriverRegistry {
         blockHandlers[keyword] = handler
     }
 
+    /// Runs after a configuration started (at start-up, after a reload or a revert): drivers
+    /// release what they kept for a configuration that did not take it (listening sockets).
+    public private(set) var configurationStarted: [() -> Void] = []
+
+    public func registerConfigurationStarted(_ hook: @escaping () -> Void) {
+        configurationStarted.append(hook)
+    }
+
     public init() {}
 
     /// Options a driver accepts for compatibility and ignores, by `kind:name`

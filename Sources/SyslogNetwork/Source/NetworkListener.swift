@@ -1,0 +1,246 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import NIOCore
+import NIOPosix
+import Synchronization
+import SyslogCore
+import SyslogMessage
+
+/// A listening socket and its connections, on an event loop (a thread) of its own. It outlives
+/// a configuration: a reload hands it, connections and all, to the new configuration's source
+/// with the same address, so nothing a sender has written is lost. Between configurations it
+/// reads nothing; what arrives waits in the kernel.
+///
+/// Everything but the registry and the counters is touched on the loop only (messages are
+/// posted from the loop's thread: it is the source's one producer thread).
+final class NetworkListener: @unchecked Sendable {
+    // Invariant for @unchecked Sendable: `settings`, `poster`, `transportValue` and `connections`
+    // are used on `loop` only; `users` with the registry lock; counters are atomic.
+    let key: String
+    private let group: MultiThreadedEventLoopGroup
+    let loop: any EventLoop
+    private var channel: (any Channel)?
+    private var users = 0
+
+    var settings: NetworkSourceSettings
+    var transportValue: LogValue
+    /// The running configuration's poster; nil between configurations (nothing is read).
+    private(set) var poster: SourcePoster?
+    private var connections: [ObjectIdentifier: StreamConnectionHandler] = [:]
+    /// The address bound, e.g. `127.0.0.1:5514` (port 0 binds a free port).
+    private(set) var boundAddress = ""
+
+    /// Connections refused by `max-connections()`, framing errors, records cut at `log-msg-size`.
+    let refused = Atomic<Int>(0)
+    let framingErrors = Atomic<Int>(0)
+    let truncated = Atomic<Int>(0)
+
+    private static let all = Mutex<[String: NetworkListener]>([:])
+
+    private init(_ settings: NetworkSourceSettings) {
+        self.key = settings.key
+        self.settings = settings
+        self.transportValue = .string(settings.transportName)
+        self.group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        self.loop = group.next()
+    }
+
+    // MARK: registry (control thread)
+
+    /// The listener for `settings`' address: the one a previous configuration left, or a new one
+    /// bound now. Two sources of one configuration cannot share an address.
+    static func acquire(_ settings: NetworkSourceSettings) throws(PipelineInitError) -> NetworkListener {
+        let existing: NetworkListener? = try all.withLock { (map) throws(PipelineInitError) -> NetworkListener? in
+            guard let l = map[settings.key] else { return nil }
+            guard l.users == 0 else {
+                throw PipelineInitError(message: "Error binding socket",
+                                        pairs: [("addr", settings.key), ("error", "Address already in use by another source")])
+            }
+            l.users = 1
+            return l
+        }
+        if let existing { return existing }
+        let l = NetworkListener(settings)
+        do {
+            try l.bind()
+        } catch {
+            try? l.group.syncShutdownGracefully()
+            throw PipelineInitError(message: "Error binding socket",
+                                    pairs: [("addr", settings.key), ("error", String(describing: error))])
+        }
+        l.users = 1
+        all.withLock { $0[settings.key] = l }
+        InternalLog.shared.info("Accepting \(settings.transport == .udp ? "datagrams" : "connections")",
+                                [("driver", settings.driverName), ("addr", l.boundAddress)])
+        return l
+    }
+
+    /// The configuration that used the listener ended; it stays open until
+    /// ``closeUnused()`` finds no configuration took it again.
+    static func release(_ l: NetworkListener) {
+        all.withLock { _ in l.users = max(0, l.users - 1) }
+    }
+
+    /// Closes listeners (and their connections) the running configuration does not use.
+    static func closeUnused() {
+        let unused: [NetworkListener] = all.withLock { map in
+            let u = map.values.filter { $0.users == 0 }
+            for l in u { map[l.key] = nil }
+            return u
+        }
+        for l in unused { l.close() }
+    }
+
+    /// The listener bound for `key` (tests and diagnostics).
+    static func bound(_ key: String) -> String? { all.withLock { $0[key]?.boundAddress } }
+
+    private func bind() throws {
+        let s = settings
+        switch s.transport {
+        case .tcp:
+            var bootstrap = ServerBootstrap(group: group)
+                .serverChannelOption(ChannelOptions.backlog, value: 256)
+                .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
+                .childChannelOption(ChannelOptions.recvAllocator,
+                                    value: AdaptiveRecvByteBufferAllocator(minimum: 1024, initial: 16384, maximum: 262_144))
+                .childChannelOption(ChannelOptions.maxMessagesPerRead, value: 4)
+                .childChannelInitializer { [self] ch in adopt(ch) }
+            if s.reusePort { bootstrap = bootstrap.serverChannelOption(ChannelOptions.socketOption(NIOBSDSocket.Option(rawValue: SO_REUSEPORT)), value: 1) }
+            if let r = s.receiveBuffer { bootstrap = bootstrap.childChannelOption(ChannelOptions.socketOption(.so_rcvbuf), value: SocketOptionValue(r)) }
+            channel = try bootstrap.bind(host: s.host, port: s.port).wait()
+        case .udp:
+            var bootstrap = DatagramBootstrap(group: group)
+                .channelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
+                .channelOption(ChannelOptions.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: 65_536))
+                .channelOption(ChannelOptions.maxMessagesPerRead, value: 16)
+                .channelInitializer { [self] ch in
+                    do {
+                        try ch.syncOptions?.setOption(ChannelOptions.autoRead, value: false)
+                        try ch.pipeline.syncOperations.addHandler(DatagramHandler(listener: self))
+                        return ch.eventLoop.makeSucceededVoidFuture()
+                    } catch {
+                        return ch.eventLoop.makeFailedFuture(error)
+                    }
+                }
+            if s.reusePort { bootstrap = bootstrap.channelOption(ChannelOptions.socketOption(NIOBSDSocket.Option(rawValue: SO_REUSEPORT)), value: 1) }
+            if let r = s.receiveBuffer { bootstrap = bootstrap.channelOption(ChannelOptions.socketOption(.so_rcvbuf), value: SocketOptionValue(r)) }
+            channel = try bootstrap.bind(host: s.host, port: s.port).wait()
+        }
+        if let a = channel?.localAddress {
+            boundAddress = "\(a.ipAddress ?? s.host):\(a.port ?? s.port)"
+        }
+    }
+
+    private func close() {
+        let conns: [StreamConnectionHandler] = (try? loop.submit { [self] in Array(connections.values) }.wait()) ?? []
+        for c in conns { c.close() }
+        try? channel?.close().wait()
+        try? group.syncShutdownGracefully()
+    }
+
+    // MARK: configurations (control thread → loop)
+
+    /// Starts delivering to `poster` (the new configuration's source).
+    func attach(_ poster: SourcePoster, settings: NetworkSourceSettings) {
+        loop.execute { [self] in
+            self.settings.format = settings.format
+            self.settings.maxConnections = settings.maxConnections
+            self.settings.defaultPriority = settings.defaultPriority
+            self.settings.transportName = settings.transportName
+            self.transportValue = .string(settings.transportName)
+            self.poster = poster
+            for c in connections.values { c.resume() }
+            if settings.transport == .udp { _ = channel?.setOption(ChannelOptions.autoRead, value: true) }
+        }
+    }
+
+    /// Stops delivering: reading pauses until the next ``attach``. `done` is signalled on the
+    /// loop once no more messages will be posted to the old poster.
+    func detach(_ done: Completion) {
+        loop.execute { [self] in
+            poster?.closeBatch()
+            poster = nil
+            for c in connections.values { c.pause() }
+            if settings.transport == .udp { _ = channel?.setOption(ChannelOptions.autoRead, value: false) }
+            done.signal()
+        }
+    }
+
+    // MARK: connections (loop)
+
+    private func adopt(_ ch: any Channel) -> EventLoopFuture<Void> {
+        let remote = ch.remoteAddress
+        let peer = Peer(ip: remote?.ipAddress ?? "0.0.0.0", port: remote?.port ?? 0)
+        if connections.count >= settings.maxConnections {
+            refused.add(1, ordering: .relaxed)
+            InternalLog.shared.error("Number of allowed concurrent connections reached, rejecting connection",
+                                     [("client", "\(peer.ip):\(remote?.port ?? 0)"), ("local", boundAddress),
+                                      ("max", String(settings.maxConnections))])
+            return ch.close()
+        }
+        let handler = StreamConnectionHandler(listener: self, channel: ch, peer: peer)
+        connections[ObjectIdentifier(handler)] = handler
+        let decoder = ByteToMessageHandler(SyslogFrameDecoder(mode: settings.framing, maxSize: settings.maxSize))
+        do {
+            // On the loop already: set up synchronously.
+            if poster == nil { try ch.syncOptions?.setOption(ChannelOptions.autoRead, value: false) }
+            try ch.pipeline.syncOperations.addHandlers(decoder, handler)
+            return ch.eventLoop.makeSucceededVoidFuture()
+        } catch {
+            return ch.eventLoop.makeFailedFuture(error)
+        }
+    }
+
+    func forget(_ handler: StreamConnectionHandler) {
+        connections[ObjectIdentifier(handler)] = nil
+    }
+
+    /// Posts one record from `peer` (loop; `poster` is set).
+    @inline(__always)
+    func post(_ frame: SyslogFrame, from peer: Peer, to poster: SourcePoster) {
+        let bytes = Array(frame.bytes.readableBytesView)
+        let msg = settings.message(bytes)
+        peer.stamp(msg, transport: transportValue)
+        if frame.truncated {
+            truncated.add(1, ordering: .relaxed)
+            InternalLog.shared.warning("Incoming message longer than log-msg-size, truncating",
+                                       [("driver", settings.driverName), ("log_msg_size", String(settings.maxSize)),
+                                        ("client", peer.ip)])
+        }
+        poster.post(msg)
+    }
+
+    func framingFailed(_ error: any Error, peer: Peer) {
+        framingErrors.add(1, ordering: .relaxed)
+        InternalLog.shared.error("Error reading frame, closing connection",
+                                 [("driver", settings.driverName), ("client", peer.ip), ("error", String(describing: error))])
+    }
+}
+
+/// A one-shot signal with a timed wait (a detach reaching the loop).
+final class Completion: @unchecked Sendable {
+    // Invariant for @unchecked Sendable: `done` is guarded by `lock`.
+    private let lock = ConditionLock()
+    private var done = false
+
+    func signal() {
+        lock.withLock {
+            done = true
+            lock.broadcast()
+        }
+    }
+
+    /// False when `seconds` passed first.
+    func wait(seconds: Double) -> Bool {
+        let deadline = monotonicSeconds() + seconds
+        return lock.withLock {
+            while !done {
+                let left = deadline - monotonicSeconds()
+                if left <= 0 { return false }
+                lock.wait(seconds: min(left, 0.5))
+            }
+            return true
+        }
+    }
+}

@@ -1,0 +1,116 @@
+import SyslogConfig
+import SyslogCore
+import SyslogMessage
+
+/// `network()`, `syslog()`, `tcp()`, `udp()` sources: a ``NetworkListener`` per address, kept
+/// across reloads, posting from its event loop's thread.
+final class NetworkSource: SourceDriver, @unchecked Sendable {
+    // Invariant for @unchecked Sendable: `listener` and `detached` are used on the control
+    // thread only (initialize/start/stop/deinitialize).
+    let settings: NetworkSourceSettings
+    let stopTimeout: Double
+    private var listener: NetworkListener?
+    private var detached: Completion?
+
+    init(settings: NetworkSourceSettings, stopTimeout: Double) {
+        self.settings = settings
+        self.stopTimeout = stopTimeout
+    }
+
+    var driverName: String { settings.driverName }
+    var parsesPriority: Bool { settings.format != .noParse }
+    /// A datagram sender cannot be slowed down: UDP drops instead of waiting.
+    var canWait: Bool { settings.transport != .udp }
+
+    func initialize() throws(PipelineInitError) {
+        listener = try NetworkListener.acquire(settings)
+    }
+
+    func start(_ poster: SourcePoster) {
+        listener?.attach(poster, settings: settings)
+    }
+
+    func requestStop() {
+        guard let listener else { return }
+        let done = Completion()
+        detached = done
+        listener.detach(done)
+    }
+
+    @discardableResult
+    func join() -> Bool {
+        guard let done = detached else { return true }
+        detached = nil
+        if done.wait(seconds: max(1, stopTimeout)) { return true }
+        InternalLog.shared.error("Source did not stop in time after it was asked to, abandoning it",
+                                 [("driver", settings.driverName), ("addr", settings.key)])
+        return false
+    }
+
+    func deinitialize() {
+        if let l = listener { NetworkListener.release(l) }
+        listener = nil
+    }
+
+    struct Config: SourceDriverConfig {
+        let settings: NetworkSourceSettings
+        let stopTimeout: Double
+        func build(_ ctx: BuildContext) -> any SourceDriver {
+            NetworkSource(settings: settings, stopTimeout: stopTimeout)
+        }
+    }
+
+    /// Options accepted and ignored (DNS is never used; TLS comes later).
+    static let accepted = ["keep-alive", "log-fetch-limit", "use-dns", "use-fqdn", "dns-cache", "so-keepalive",
+                           "so-sndbuf", "so-broadcast", "ip-ttl", "ip-tos", "listen-backlog", "encoding",
+                           "dynamic-window-size", "dynamic-window-stats-freq", "dynamic-window-realloc-ticks",
+                           "tcp-keepalive-time", "tcp-keepalive-intvl", "tcp-keepalive-probes"]
+
+    /// Reads a network source's options. `driver` is the name as written; `syslog()` speaks
+    /// RFC 5424 and defaults to octet counting on streams.
+    static func read(_ reader: OptionReader, _ ctx: BuildContext, driver: String) throws(ConfigError) -> Config {
+        let defaultTransport: NetworkSourceSettings.Transport = driver.hasPrefix("udp") ? .udp : .tcp
+        var transport = defaultTransport
+        if let t = reader.take("transport") {
+            let text = try OptionReader.string(t, errors: ctx.errors).lowercased()
+            switch text {
+            case "tcp": transport = .tcp
+            case "udp": transport = .udp
+            default:
+                throw ctx.errors.error("Unsupported transport '\(text)' (supported: tcp, udp; tls comes later)", at: t.range)
+            }
+            if driver == "tcp" || driver == "udp" {
+                throw ctx.errors.error("transport() is not an option of \(driver)(); use network()", at: t.range)
+            }
+        }
+        let ipProtocol = try reader.string("ip-protocol")
+        let ipv6 = driver.hasSuffix("6") || ipProtocol == "6"
+        let ip = try reader.string("ip")
+        let localIP = try reader.string("localip")
+        var host = ip ?? localIP ?? (ipv6 ? "::" : "0.0.0.0")
+        if host == "*" { host = ipv6 ? "::" : "0.0.0.0" }
+        let isSyslog = driver == "syslog"
+        let defaultPort = isSyslog && transport == .tcp ? 601 : 514
+        let portOption = try reader.int("port")
+        let localPort = try reader.int("localport")
+        let port = portOption ?? localPort ?? defaultPort
+        guard (0...65535).contains(port) else {
+            throw ctx.errors.error("port() must be between 0 and 65535", at: reader.node.range)
+        }
+        let flags = Set(ctx.sourceOptions.flags)
+        let format: NetworkSourceSettings.Format = flags.contains("no-parse") ? .noParse
+            : (isSyslog || flags.contains("syslog-protocol")) ? .rfc5424 : .rfc3164
+        // syslog() detects octet counting (a digit first) per connection; the others read lines.
+        let framing: SyslogFrameDecoder.Mode = isSyslog ? .auto : .newline
+        let maxConnections = max(1, try reader.int("max-connections") ?? 10)
+        let receiveBuffer = try reader.int("so-rcvbuf")
+        let reusePort = try reader.bool("so-reuseport") ?? false
+        let proto = format == .rfc5424 ? "rfc5424" : "rfc3164"
+        let settings = NetworkSourceSettings(
+            transport: transport, host: host, port: port, format: format, framing: framing,
+            maxConnections: maxConnections, maxSize: ctx.sourceOptions.logMsgSize ?? ctx.globals.logMsgSize,
+            transportName: "\(proto)+\(transport.rawValue)", defaultPriority: ctx.sourceOptions.defaultPriority,
+            receiveBuffer: receiveBuffer, reusePort: reusePort, driverName: driver, driverID: ctx.driverID)
+        return Config(settings: settings, stopTimeout: ctx.globals.stopTimeout)
+    }
+}

@@ -1,0 +1,83 @@
+import SyslogCore
+import SyslogMessage
+
+/// What a network source statement asks for, as read from the configuration: where it
+/// listens and how it turns bytes into messages. Read-only once built.
+public struct NetworkSourceSettings: Sendable {
+    public enum Transport: String, Sendable { case tcp, udp }
+    /// How a record's bytes become a message.
+    public enum Format: Sendable { case rfc3164, rfc5424, noParse }
+
+    public var transport: Transport
+    public var host: String
+    public var port: Int
+    public var format: Format
+    public var framing: SyslogFrameDecoder.Mode
+    /// `max-connections()`: more concurrent connections are refused (syslog-ng's default 10).
+    public var maxConnections: Int
+    /// `log-msg-size()`.
+    public var maxSize: Int
+    /// `$TRANSPORT`, e.g. `rfc3164+tcp`.
+    public var transportName: String
+    /// The PRI of a record without `<PRI>`.
+    public var defaultPriority: UInt16
+    public var receiveBuffer: Int?
+    public var reusePort: Bool
+    /// The driver name for log messages (`network`, `syslog`, `tcp`, `udp`).
+    public var driverName: String
+
+    /// The driver's id (`s#0`): with port 0 (a free port picked by the kernel) it tells the
+    /// listeners of one address apart.
+    public var driverID: String
+
+    /// Identifies the listening socket: a reload keeps the socket (and its connections) of a
+    /// source with the same key.
+    public var key: String {
+        "\(transport.rawValue)://\(host):\(port)" + (port == 0 ? "/" + driverID : "")
+    }
+
+    /// Turns one record into a message (the peer's values are set by the caller).
+    @inline(__always)
+    func message(_ bytes: [UInt8]) -> LogMessage {
+        let msg = LogMessage()
+        msg.rawSize = bytes.count
+        switch format {
+        case .rfc3164:
+            SyslogParser.parseRFC3164(bytes, into: msg, defaultPriority: defaultPriority)
+        case .rfc5424:
+            if !SyslogParser.parseRFC5424(bytes, into: msg) {
+                SyslogParser.parseRFC3164(bytes, into: msg, defaultPriority: defaultPriority)
+            }
+        case .noParse:
+            msg.pri = defaultPriority
+            msg[.message] = .string(String(decoding: bytes, as: UTF8.self))
+        }
+        return msg
+    }
+}
+
+/// The sender of a connection or datagram, with its values made once.
+struct Peer {
+    let ip: String
+    let ipValue: LogValue
+    let portValue: LogValue
+
+    init(ip: String, port: Int) {
+        self.ip = ip
+        self.ipValue = .string(ip)
+        self.portValue = .string(String(port))
+    }
+
+    static let peerIP = NameRegistry.shared.handle(for: "PEERIP")
+    static let peerPort = NameRegistry.shared.handle(for: "PEERPORT")
+
+    /// Sets `$SOURCEIP`/`$HOST_FROM` (through the source address), `$PEERIP`, `$PEERPORT` and
+    /// `$TRANSPORT`.
+    @inline(__always)
+    func stamp(_ msg: LogMessage, transport: LogValue) {
+        msg.sourceAddress = ip
+        msg[Peer.peerIP] = ipValue
+        msg[Peer.peerPort] = portValue
+        msg[.transport] = transport
+    }
+}

@@ -90,7 +90,8 @@ public struct SyslogFrameDecoder: ByteToMessageDecoder {
     }
 
     private func newlineFrame(_ buffer: inout ByteBuffer) -> SyslogFrame? {
-        let limit = min(buffer.readableBytes, maxSize)
+        // A record of exactly log-msg-size bytes still has its end right after it.
+        let limit = min(buffer.readableBytes, maxSize + 1)
         let end: Int? = buffer.withUnsafeReadableBytes { raw in
             for i in 0..<limit where raw[i] == UInt8(ascii: "\n") || raw[i] == 0 { return i }
             return nil
@@ -103,7 +104,7 @@ public struct SyslogFrameDecoder: ByteToMessageDecoder {
             }
             return SyslogFrame(line)
         }
-        guard buffer.readableBytes >= maxSize else { return nil }
+        guard buffer.readableBytes > maxSize else { return nil }
         // No end within log-msg-size: split here.
         return SyslogFrame(buffer.readSlice(length: maxSize)!, truncated: true)
     }

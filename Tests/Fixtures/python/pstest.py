@@ -472,3 +472,24 @@ class LoggerUser(Idle):
         logging.getLogger("mylog").warning("via logging %d", 5)
         logging.getLogger("mylog").debug("debug via logging")
         note("event", "logged")
+
+
+class GatedCounter(Idle):
+    """Posts "gated 1", "gated 2", … up to the number written in the file named by option
+    "gate" (read every 50 ms), so a test decides how many messages exist when."""
+
+    def setup(self, options):
+        self.gate = options["gate"]
+        return True
+
+    def run(self):
+        n = 0
+        while not self.stop.is_set():
+            try:
+                limit = int(open(self.gate).read().strip() or 0)
+            except (OSError, ValueError):
+                limit = 0
+            while n < limit:
+                n += 1
+                self.post_message(LogMessage("gated %d" % n))
+            self.stop.wait(0.05)

@@ -1,0 +1,183 @@
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Network sources and destinations through the real binary, on 127.0.0.1 (ports picked by the
+/// kernel: the daemon listens on port 0 and logs the address with `-v`).
+@Suite(.timeLimit(.minutes(2))) struct NetworkEndToEndTests {
+    typealias Scratch = PythonSourceEndToEndTests.Scratch
+
+    @Test("TCP lines, syslog() octet counting and UDP in: parsed, with $TRANSPORT, $SOURCEIP, $PEERPORT and SDATA")
+    func receive() throws {
+        let s = Scratch()
+        s.write("""
+            source s { network(ip("127.0.0.1") port(0)); syslog(ip("127.0.0.1") port(0)); udp(ip("127.0.0.1") port(0)); };
+            destination d { file("\(s.out)" template("$TRANSPORT $SOURCEIP $HOST $PROGRAM ${.SDATA.exampleSDID@32473.iut} $MSG\\n")); };
+            log { source(s); destination(d); };
+            """)
+        let (d, ports) = try s.startListening(3)
+        #expect(ports.count == 3, "\(s.stderr)")
+        guard ports.count == 3 else { _ = d.stop(); return }
+        let tcp = NetSockets.connect(ports[0])
+        NetSockets.send(tcp, "<13>Dec  1 10:00:00 myhost prog[1]: hello tcp\r\n<13>Dec  1 10:00:00 myhost prog: second\n")
+        close(tcp)
+        let framed = NetSockets.connect(ports[1])
+        let rfc5424 = #"<165>1 2003-10-11T22:14:15.003Z mymachine evntslog - ID47 [exampleSDID@32473 iut="3"] An application event"#
+        NetSockets.send(framed, "\(rfc5424.utf8.count) \(rfc5424)")
+        // syslog() also takes plain lines (the first byte decides).
+        let plain = NetSockets.connect(ports[1])
+        NetSockets.send(plain, "<13>1 2003-10-11T22:14:15Z h app - - - plain line\n")
+        close(framed)
+        close(plain)
+        NetSockets.sendDatagram(ports[2], "<13>Dec  1 10:00:00 uhost uprog: over udp\n")
+        #expect(waitUntil { lines(s.out).count == 5 }, "\(lines(s.out))\n\(s.stderr)")
+        #expect(d.stop() == 0)
+        let out = Set(lines(s.out))
+        #expect(out.contains("rfc3164+tcp 127.0.0.1 127.0.0.1 prog  hello tcp"), "\(out)")
+        #expect(out.contains("rfc3164+tcp 127.0.0.1 127.0.0.1 prog  second"))
+        #expect(out.contains("rfc5424+tcp 127.0.0.1 127.0.0.1 evntslog 3 An application event"))
+        #expect(out.contains("rfc5424+tcp 127.0.0.1 127.0.0.1 app  plain line"))
+        #expect(out.contains("rfc3164+udp 127.0.0.1 127.0.0.1 uprog  over udp"))
+    }
+
+    @Test("keep-hostname(yes) keeps the sender's HOST; $PEERIP/$PEERPORT name the connection")
+    func keepHostname() throws {
+        let s = Scratch()
+        s.write("""
+            source s { network(ip("127.0.0.1") port(0) keep-hostname(yes)); };
+            destination d { file("\(s.out)" template("$HOST $PEERIP $PEERPORT\\n")); };
+            log { source(s); destination(d); };
+            """)
+        let (d, ports) = try s.startListening(1)
+        guard let port = ports.first else { _ = d.stop(); Issue.record("no port: \(s.stderr)"); return }
+        let fd = NetSockets.connect(port)
+        NetSockets.send(fd, "<13>Dec  1 10:00:00 myhost prog: x\n")
+        #expect(waitUntil { lines(s.out).count == 1 })
+        close(fd)
+        #expect(d.stop() == 0)
+        let f = (lines(s.out).first ?? "").split(separator: " ")
+        #expect(f.count == 3 && f[0] == "myhost" && f[1] == "127.0.0.1" && Int(f[2]) ?? 0 > 0, "\(f)")
+    }
+
+    @Test("Hostile input: more than max-connections refused, a bogus octet count closes that connection (counted), an oversized line is split; the others keep flowing")
+    func hostile() throws {
+        let s = Scratch()
+        s.write("""
+            source s { syslog(ip("127.0.0.1") port(0) max-connections(2) log-msg-size(64)); };
+            destination d { file("\(s.out)" template("$MSG\\n")); };
+            log { source(s); destination(d); };
+            """)
+        let (d, ports) = try s.startListening(1)
+        guard let port = ports.first else { _ = d.stop(); Issue.record("no port: \(s.stderr)"); return }
+        let good = NetSockets.connect(port)
+        let bad = NetSockets.connect(port)
+        #expect(good >= 0 && bad >= 0)
+        NetSockets.send(good, "<13>1 - h a - - - first\n")
+        #expect(waitUntil { lines(s.out).contains("first") }, "\(s.stderr)")
+        // A third connection is refused: the daemon closes it.
+        let third = NetSockets.connect(port)
+        #expect(NetSockets.closedByPeer(third, timeout: 5), "third connection not refused")
+        close(third)
+        #expect(s.stderr.contains("Number of allowed concurrent connections reached, rejecting connection"))
+        // An octet count that is not a number closes that connection only.
+        NetSockets.send(bad, "12x <13>1 - h a - - - garbage\n")
+        #expect(NetSockets.closedByPeer(bad, timeout: 5), "bogus frame did not close the connection")
+        close(bad)
+        #expect(waitUntil { s.stderr.contains("Error reading frame, closing connection") })
+        // An oversized line is split at log-msg-size and logged.
+        NetSockets.send(good, "<13>1 - h a - - - " + String(repeating: "x", count: 100) + "\n<13>1 - h a - - - last\n")
+        #expect(waitUntil { lines(s.out).contains("last") }, "\(lines(s.out))")
+        #expect(s.stderr.contains("Incoming message longer than log-msg-size, truncating"))
+        close(good)
+        #expect(d.stop() == 0)
+    }
+
+    @Test("network() destination: the default template over TCP, reconnecting after the server closed the connection")
+    func tcpDestination() throws {
+        let (listener, port) = NetSockets.listen()
+        defer { close(listener) }
+        let s = Scratch()
+        let gate = s.dir + "/gate"
+        s.write("""
+            source s { python(class("pstest.GatedCounter") options("gate" => "\(gate)")); };
+            destination d { network("127.0.0.1" port(\(port)) time-reopen(1)); };
+            log { source(s); destination(d); };
+            """)
+        writeText(gate, "3")
+        let d = try s.start()
+        let c1 = NetSockets.accept(listener, timeout: 10)
+        #expect(c1 >= 0)
+        let first = String(decoding: NetSockets.read(c1, timeout: 10) { $0.filter { $0 == 10 }.count >= 3 }, as: UTF8.self)
+        let got = first.split(separator: "\n")
+        #expect(got.count == 3, "\(first)")
+        #expect(got.first.map { $0.hasPrefix("<13>") && $0.hasSuffix("gated 1") } == true, "\(first)")
+        // The server goes away; the destination notices and connects again.
+        close(c1)
+        usleep(300_000)
+        writeText(gate, "6")
+        let c2 = NetSockets.accept(listener, timeout: 10)
+        #expect(c2 >= 0, "\(s.stderr)")
+        let second = String(decoding: NetSockets.read(c2, timeout: 10) { String(decoding: $0, as: UTF8.self).contains("gated 6") }, as: UTF8.self)
+        #expect(second.contains("gated 6"), "\(second)\n\(s.stderr)")
+        close(c2)
+        #expect(d.stop() == 0)
+    }
+
+    @Test("Relay: fetcher -> A -> syslog() over TCP -> B -> file delivers every message once, in order, with flow control, across SIGHUPs of B")
+    func relayAcrossReload() throws {
+        let count = 60_000
+        let b = Scratch()
+        b.write("""
+            source s { syslog(ip("127.0.0.1") port(0)); };
+            destination d { file("\(b.out)" template("$MSG\\n")); };
+            log { source(s); destination(d); flags(flow-control); };
+            """)
+        let (bd, ports) = try b.startListening(1)
+        guard let port = ports.first else { _ = bd.stop(); Issue.record("no port: \(b.stderr)"); return }
+        let a = Scratch()
+        a.write("""
+            source s { python-fetcher(class("pftest.Counter") options("count" => \(count)) fetch-no-data-delay(0.1)); };
+            destination d { syslog("127.0.0.1" port(\(port)) time-reopen(1)); };
+            log { source(s); destination(d); flags(flow-control); };
+            """)
+        let ad = try a.start()
+        var seenAtReloads: [Int] = []
+        for _ in 0..<3 {
+            _ = waitUntil(timeout: 5) { lines(b.out).count > 0 }
+            seenAtReloads.append(lines(b.out).count)
+            bd.signal(SIGHUP)
+            usleep(200_000)
+        }
+        // The reloads happened while messages were flowing.
+        #expect(seenAtReloads.first.map { $0 > 0 && $0 < count } == true, "\(seenAtReloads)")
+        #expect(waitUntil(timeout: 60) { lines(b.out).count >= count }, "got \(lines(b.out).count)\n\(b.stderr)\n\(a.stderr)")
+        #expect(ad.stop() == 0)
+        usleep(200_000)
+        #expect(bd.stop() == 0)
+        let got = lines(b.out)
+        #expect(got.count == count, "\(got.count) lines")
+        #expect(got == (1...count).map { "msg \($0)" }, "first difference at \(zip(got, (1...count).map { "msg \($0)" }).enumerated().first { $0.element.0 != $0.element.1 }?.offset ?? -1)")
+        #expect(b.stderr.contains("Configuration reload finished"))
+    }
+
+    @Test("Two sources on one address refuse the configuration; a bad transport is a config error")
+    func configErrors() throws {
+        let (l, port) = NetSockets.listen()
+        defer { close(l) }
+        let s = Scratch()
+        s.write("""
+            source s { network(ip("127.0.0.1") port(\(port))); };
+            destination d { file("\(s.out)"); };
+            log { source(s); destination(d); };
+            """)
+        try PythonSourceEndToEndTests.expectStartupFailure(s, ["Error binding socket", "127.0.0.1:\(port)"])
+        let s2 = Scratch()
+        s2.write("""
+            source s { network(ip("127.0.0.1") port(0) transport("sctp")); };
+            destination d { file("\(s2.out)"); };
+            log { source(s); destination(d); };
+            """)
+        try PythonSourceEndToEndTests.expectStartupFailure(s2, code: 1, ["Unsupported transport 'sctp'"])
+    }
+}

@@ -68,7 +68,7 @@ extension FilterCompiler {
                 for piece in value.text.split(separator: ",") {
                     let text = trimmed(piece)
                     if text.isEmpty { continue }
-                    if let dots = text.firstRange(of: "..") {
+                    if let dots = text.firstOccurrence(of: "..") {
                         let from = trimmed(text[..<dots.lowerBound])
                         let to = trimmed(text[dots.upperBound...])
                         items.append(.span(from, to, range))

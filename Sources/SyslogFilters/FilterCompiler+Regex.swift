@@ -117,7 +117,7 @@ extension FilterCompiler {
             }
             for v in values {
                 for piece in v.text.split(whereSeparator: { $0 == "," || $0 == " " }) {
-                    names.append(String(piece).lowercased().replacing("_", with: "-"))
+                    names.append(String(String(piece).lowercased().map { $0 == "_" ? "-" : $0 }))
                 }
             }
         }

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import NIOCore
 
 /// One syslog record cut from a stream: its bytes (a slice of what was read, no copy) and
@@ -93,8 +96,11 @@ public struct SyslogFrameDecoder: ByteToMessageDecoder {
         // A record of exactly log-msg-size bytes still has its end right after it.
         let limit = min(buffer.readableBytes, maxSize + 1)
         let end: Int? = buffer.withUnsafeReadableBytes { raw in
-            for i in 0..<limit where raw[i] == UInt8(ascii: "\n") || raw[i] == 0 { return i }
-            return nil
+            guard let base = raw.baseAddress, limit > 0 else { return nil }
+            // memchr twice (a newline, then a NUL before it) beats a byte loop by far.
+            let nl = memchr(base, Int32(UInt8(ascii: "\n")), limit).map { base.distance(to: UnsafeRawPointer($0)) }
+            let nul = memchr(base, 0, nl ?? limit).map { base.distance(to: UnsafeRawPointer($0)) }
+            return nul ?? nl
         }
         if let end {
             var line = buffer.readSlice(length: end)!

@@ -2,33 +2,61 @@ import NIOCore
 import SyslogCore
 import SyslogMessage
 
-/// The end of a connection's pipeline (after ``SyslogFrameDecoder``): turns records into
-/// messages and posts them. While the listener has no configuration it keeps what was
-/// decoded and stops reading.
+/// A connection's handler: cuts what arrives into records (``SyslogFrameDecoder``, in place:
+/// no pipeline hop per record), turns them into messages and posts them. While the listener
+/// has no configuration it keeps what arrived and stops reading.
 final class StreamConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
     // Invariant for @unchecked Sendable: used on the listener's loop only (`close` is
     // thread-safe: it only asks the channel to close).
-    typealias InboundIn = SyslogFrame
+    typealias InboundIn = ByteBuffer
 
     private unowned let listener: NetworkListener
     private let channel: any Channel
     private let peer: Peer
-    /// Records decoded while no configuration was attached.
-    private var held: [SyslogFrame] = []
+    private var decoder: SyslogFrameDecoder
+    /// Bytes read and not yet cut into records (nil when none).
+    private var pending: ByteBuffer?
+    private var failed = false
 
-    init(listener: NetworkListener, channel: any Channel, peer: Peer) {
+    init(listener: NetworkListener, channel: any Channel, peer: Peer, decoder: SyslogFrameDecoder) {
         self.listener = listener
         self.channel = channel
         self.peer = peer
+        self.decoder = decoder
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let frame = unwrapInboundIn(data)
-        guard held.isEmpty, let poster = listener.poster else {
-            held.append(frame)
+        var bytes = unwrapInboundIn(data)
+        if pending == nil {
+            pending = bytes
+        } else {
+            pending!.writeBuffer(&bytes)
+        }
+        drain(atEnd: false)
+    }
+
+    /// Posts the records in `pending` while a configuration is attached.
+    private func drain(atEnd: Bool) {
+        guard !failed, let poster = listener.poster, var buffer = pending else { return }
+        pending = nil
+        do {
+            while let frame = try decoder.next(&buffer) {
+                listener.post(frame, from: peer, to: poster)
+            }
+            if atEnd, decoder.mode == .newline, buffer.readableBytes > 0, let rest = buffer.readSlice(length: buffer.readableBytes) {
+                listener.post(SyslogFrame(rest), from: peer, to: poster)
+            }
+        } catch {
+            failed = true
+            listener.framingFailed(error, peer: peer)
+            channel.close(promise: nil)
             return
         }
-        listener.post(frame, from: peer, to: poster)
+        if buffer.readableBytes > 0 {
+            // Keep the partial record; move it to the front once the consumed part is large.
+            if buffer.readerIndex > 65536 { buffer.discardReadBytes() }
+            pending = buffer
+        }
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
@@ -36,26 +64,20 @@ final class StreamConnectionHandler: ChannelInboundHandler, @unchecked Sendable 
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        if let poster = listener.poster { poster.closeBatch() }
+        drain(atEnd: true)
+        listener.poster?.closeBatch()
         listener.forget(self)
         context.fireChannelInactive()
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        if error is SyslogFramingError || error is ByteToMessageDecoderError {
-            listener.framingFailed(error, peer: peer)
-        }
         context.close(promise: nil)
     }
 
-    /// A configuration is attached: post what was held, read again.
+    /// A configuration is attached: post what was kept, read again.
     func resume() {
-        if let poster = listener.poster, !held.isEmpty {
-            let frames = held
-            held.removeAll()
-            for f in frames { listener.post(f, from: peer, to: poster) }
-            poster.closeBatch()
-        }
+        drain(atEnd: false)
+        listener.poster?.closeBatch()
         channel.setOption(ChannelOptions.autoRead, value: true).whenComplete { _ in }
     }
 

@@ -179,13 +179,13 @@ final class NetworkListener: @unchecked Sendable {
                                       ("max", String(settings.maxConnections))])
             return ch.close()
         }
-        let handler = StreamConnectionHandler(listener: self, channel: ch, peer: peer)
+        let handler = StreamConnectionHandler(listener: self, channel: ch, peer: peer,
+                                              decoder: SyslogFrameDecoder(mode: settings.framing, maxSize: settings.maxSize))
         connections[ObjectIdentifier(handler)] = handler
-        let decoder = ByteToMessageHandler(SyslogFrameDecoder(mode: settings.framing, maxSize: settings.maxSize))
         do {
             // On the loop already: set up synchronously.
             if poster == nil { try ch.syncOptions?.setOption(ChannelOptions.autoRead, value: false) }
-            try ch.pipeline.syncOperations.addHandlers(decoder, handler)
+            try ch.pipeline.syncOperations.addHandler(handler)
             return ch.eventLoop.makeSucceededVoidFuture()
         } catch {
             return ch.eventLoop.makeFailedFuture(error)
@@ -199,7 +199,7 @@ final class NetworkListener: @unchecked Sendable {
     /// Posts one record from `peer` (loop; `poster` is set).
     @inline(__always)
     func post(_ frame: SyslogFrame, from peer: Peer, to poster: SourcePoster) {
-        let bytes = Array(frame.bytes.readableBytesView)
+        let bytes = frame.bytes.withUnsafeReadableBytes { [UInt8]($0) }
         let msg = settings.message(bytes)
         peer.stamp(msg, transport: transportValue)
         if frame.truncated {

@@ -1,3 +1,4 @@
+import SyslogConfig
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -23,12 +24,12 @@ enum InstallPaths {
 
     /// `text` with `${prefix}`, `${exec_prefix}`, `${datadir}` and `${moduledir}` replaced.
     static func expand(_ text: String) -> String {
-        guard text.contains("${") else { return text }
+        guard text.hasOccurrence(of: "${") else { return text }
         let p = prefix
         let module = PythonPlugin.packageDirectory ?? PythonPlugin.findPackageDirectory() ?? p + "/share/syslog-swift/python"
-        return text.replacing("${exec_prefix}", with: p)
-            .replacing("${prefix}", with: p)
-            .replacing("${datadir}", with: p + "/share")
-            .replacing("${moduledir}", with: module)
+        return text.substituting("${exec_prefix}", with: p)
+            .substituting("${prefix}", with: p)
+            .substituting("${datadir}", with: p + "/share")
+            .substituting("${moduledir}", with: module)
     }
 }

@@ -1,7 +1,6 @@
 /// Parses syslog lines into a ``LogMessage``: RFC 3164 (BSD) with syslog-ng's tolerance for
 /// missing parts, which is what `stdin()`, `file()` sources and network sources use by default.
 public enum SyslogParser {
-    static let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
     /// Fills `msg` from a BSD syslog line: optional `<PRI>`, optional timestamp (then an optional
     /// host name), program with optional `[pid]` and `:`, and the message.
@@ -125,10 +124,29 @@ public enum SyslogParser {
     }
 
     /// `Mmm dd hh:mm:ss` (optionally `Mmm dd yyyy hh:mm:ss`), in the local zone.
+    /// The month (0-11) of a BSD stamp's `Jan`…`Dec`, compared as bytes (no String per line).
+    @inline(__always)
+    static func monthIndex(_ a: UInt8, _ b: UInt8, _ c: UInt8) -> Int? {
+        switch (UInt32(a) << 16) | (UInt32(b) << 8) | UInt32(c) {
+        case 0x4A616E: return 0   // Jan
+        case 0x466562: return 1   // Feb
+        case 0x4D6172: return 2   // Mar
+        case 0x417072: return 3   // Apr
+        case 0x4D6179: return 4   // May
+        case 0x4A756E: return 5   // Jun
+        case 0x4A756C: return 6   // Jul
+        case 0x417567: return 7   // Aug
+        case 0x536570: return 8   // Sep
+        case 0x4F6374: return 9   // Oct
+        case 0x4E6F76: return 10  // Nov
+        case 0x446563: return 11  // Dec
+        default: return nil
+        }
+    }
+
     static func parseBSDStamp(_ line: [UInt8], at i: Int, now: LogStamp) -> (LogStamp, Int)? {
         guard i + 15 <= line.count else { return nil }
-        let mon = String(decoding: line[i..<(i + 3)], as: UTF8.self)
-        guard let month = months.firstIndex(of: mon), line[i + 3] == UInt8(ascii: " "),
+        guard let month = monthIndex(line[i], line[i + 1], line[i + 2]), line[i + 3] == UInt8(ascii: " "),
               let day = number(line, i + 4, 2), line[i + 6] == UInt8(ascii: " ") else { return nil }
         var p = i + 7
         var year: Int?

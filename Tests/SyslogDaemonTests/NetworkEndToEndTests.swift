@@ -181,3 +181,30 @@ import Glibc
         try PythonSourceEndToEndTests.expectStartupFailure(s2, code: 1, ["Unsupported transport 'sctp'"])
     }
 }
+
+/// Python destinations fed from the network: the spec's DS-01 with TCP input.
+@Suite(.timeLimit(.minutes(2))) struct PythonDestinationNetworkTests {
+    typealias Scratch = PythonSourceEndToEndTests.Scratch
+
+    @Test("DS-01 value-pairs(key('MSG') pair('HOST','bzorp') pair('DATE','$ISODATE') key('MSGHDR')) for each TCP input message")
+    func ds01OverTCP() throws {
+        let s = Scratch()
+        s.write("""
+            source s { network(ip("127.0.0.1") port(0)); };
+            destination d { python(class("pdtest.DateHostHeaderMessage")
+                                   value-pairs(key('MSG') pair('HOST', 'bzorp') pair('DATE', '$ISODATE') key('MSGHDR'))); };
+            destination f { file("\(s.out)" template("$ISODATE bzorp $MSGHDR$MSG\\n")); };
+            log { source(s); destination(d); destination(f); };
+            """)
+        let (d, ports) = try s.startListening(1)
+        guard let port = ports.first else { _ = d.stop(); Issue.record("no port: \(s.stderr)"); return }
+        let fd = NetSockets.connect(port)
+        for i in 1...3 { NetSockets.send(fd, "<13>Dec  1 10:00:0\(i) host prog[\(i)]: message number \(i)\n") }
+        close(fd)
+        #expect(waitUntil { s.values("ds01").count == 3 && lines(s.out).count == 3 }, "\(s.reportLines)\n\(s.stderr)")
+        #expect(d.stop() == 0)
+        // What the plugin wrote is what a file destination with the same template writes.
+        #expect(s.values("ds01") == lines(s.out), "\(s.values("ds01")) vs \(lines(s.out))")
+        #expect(s.values("ds01").first?.hasSuffix(" bzorp prog[1]: message number 1") == true)
+    }
+}

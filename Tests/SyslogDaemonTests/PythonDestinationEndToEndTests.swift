@@ -121,6 +121,21 @@ import Glibc
         #expect(s.stderr.contains("Multiple failures while sending message, message dropped"))
     }
 
+    @Test("A send() that raises is retried retries() times in all, then dropped and counted; the next message goes on")
+    func sendRaisesDropped() throws {
+        let s = Scratch()
+        s.write(Self.config(s, driver: #"class("pdtest.Recorder") retries(3) options("script" => "RAISE RAISE RAISE")"#, count: 2))
+        let d = try s.start()
+        #expect(waitUntil { Self.sent(s).count == 1 })
+        let stats = ControlSocketEndToEndTests.command(s.dir + "/ctl", "STATS") ?? ""
+        #expect(stats.contains("dst.python;d#0;python(pdtest.Recorder);a;dropped;1\n"), "\(stats)")
+        #expect(d.stop() == 0)
+        #expect(s.values("send").map { String($0.split(separator: " ").prefix(2).joined(separator: " ")) }
+                == ["msg1 RAISE", "msg1 RAISE", "msg1 RAISE", "msg2 SUCCESS"])
+        #expect(s.stderr.contains("send failed on purpose"), "\(s.stderr)")
+        #expect(s.stderr.contains("Multiple failures while sending message, message dropped"))
+    }
+
     @Test("ERROR, False and an exception are retried after close()/open(); a message handed to send() is read-only")
     func errorsRetried() throws {
         let s = Scratch()

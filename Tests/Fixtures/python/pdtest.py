@@ -254,3 +254,13 @@ class Batcher(LogDestination):
         note("batch_flush", "%.6f %d" % (time.monotonic(), self.pending))
         self.pending = 0
         return self.SUCCESS
+
+
+class DateHostHeaderMessage(LogDestination):
+    """DS-01 as the spec writes it: value-pairs(key('MSG') pair('HOST','bzorp') pair('DATE','$ISODATE')
+    key('MSGHDR')); send() writes '{DATE} {HOST} {MSGHDR}{MSG}' after decoding each value."""
+
+    def send(self, d):
+        v = {k: (x.decode() if isinstance(x, bytes) else str(x)) for k, x in d.items()}
+        note("ds01", "%s %s %s%s" % (v.get("DATE", ""), v.get("HOST", ""), v.get("MSGHDR", ""), v.get("MSG", v.get("MESSAGE", ""))))
+        return True

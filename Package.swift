@@ -13,6 +13,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     ],
     targets: [
         // System libraries
@@ -36,7 +37,8 @@ let package = Package(
         // Network sources (SwiftNIO event loops, I/O only) and destinations.
         .target(name: "SyslogNetwork",
                 dependencies: ["SyslogCore", .product(name: "NIOCore", package: "swift-nio"),
-                               .product(name: "NIOPosix", package: "swift-nio")],
+                               .product(name: "NIOPosix", package: "swift-nio"),
+                               .product(name: "NIOSSL", package: "swift-nio-ssl")],
                 swiftSettings: fast),
         // The embedding runtime: the only way in is the GIL token (Python.attach / Python.entry).
         .target(name: "SyslogPythonRuntime", dependencies: ["CPython", "SyslogCore"], swiftSettings: fast),

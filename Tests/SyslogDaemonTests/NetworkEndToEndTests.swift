@@ -1,4 +1,5 @@
 import Testing
+import SyslogConfig
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -159,6 +160,33 @@ import Glibc
         #expect(got.count == count, "\(got.count) lines")
         #expect(got == (1...count).map { "msg \($0)" }, "first difference at \(zip(got, (1...count).map { "msg \($0)" }).enumerated().first { $0.element.0 != $0.element.1 }?.offset ?? -1)")
         #expect(b.stderr.contains("Configuration reload finished"))
+    }
+
+    @Test("examples/network.conf: TCP, UDP and RFC 5424 in (its ports swapped for free ones)")
+    func networkExample() throws {
+        let s = Scratch()
+        let path = DaemonProcess.packageRoot + "/examples/network.conf"
+        #expect(try DaemonProcess.run(["-s", "-f", path], dir: s.dir) == 0)
+        let text = (readText(path) ?? "").substituting("port(5514)", with: "port(0)")
+            .substituting("port(5601)", with: "port(0)").substituting(".run/network.log", with: s.out)
+        writeText(s.conf, text)
+        let (d, ports) = try s.startListening(3)
+        #expect(ports.count == 3, "\(s.stderr)")
+        guard ports.count == 3 else { _ = d.stop(); return }
+        let fd = NetSockets.connect(ports[0])
+        NetSockets.send(fd, "<13>Dec  1 10:00:00 h app: over tcp\n")
+        close(fd)
+        NetSockets.sendDatagram(ports[1], "<13>Dec  1 10:00:00 h app: over udp")
+        let framed = NetSockets.connect(ports[2])
+        let rec = "<13>1 2026-12-01T10:00:00Z h app - - - in RFC 5424"
+        NetSockets.send(framed, "\(rec.utf8.count) \(rec)")
+        close(framed)
+        #expect(waitUntil { lines(s.out).count == 3 }, "\(lines(s.out))")
+        #expect(d.stop() == 0)
+        let out = lines(s.out).joined(separator: "\n")
+        #expect(out.contains("rfc3164+tcp 127.0.0.1 app over tcp"), "\(out)")
+        #expect(out.contains("rfc3164+udp 127.0.0.1 app over udp"))
+        #expect(out.contains("rfc5424+tcp 127.0.0.1 app in RFC 5424"))
     }
 
     @Test("Two sources on one address refuse the configuration; a bad transport is a config error")

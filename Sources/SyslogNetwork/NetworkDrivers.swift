@@ -35,17 +35,25 @@ public enum NetworkDrivers {
     static func destination(_ reader: OptionReader, _ ctx: BuildContext, driver: String) throws(ConfigError) -> DestinationSpec {
         let (host, _) = try reader.requiredPositional("a host name or address")
         var transport: NetworkWriter.Settings.Transport = driver.hasPrefix("udp") ? .udp : .tcp
+        var wantsTLS = false
         if let t = reader.take("transport") {
             let text = try OptionReader.string(t, errors: ctx.errors).lowercased()
             switch text {
             case "tcp": transport = .tcp
             case "udp": transport = .udp
+            case "tls": transport = .tcp; wantsTLS = true
             default:
-                throw ctx.errors.error("Unsupported transport '\(text)' (supported: tcp, udp; tls comes later)", at: t.range)
+                throw ctx.errors.error("Unsupported transport '\(text)' (supported: tcp, udp, tls)", at: t.range)
             }
         }
+        var tls: TLSSettings?
+        if let t = reader.take("tls") {
+            guard transport == .tcp else { throw ctx.errors.error("tls() needs a stream transport", at: t.range) }
+            tls = try TLSSettings.read(t, ctx)
+        }
+        if wantsTLS && tls == nil { tls = TLSSettings() }
         let isSyslog = driver == "syslog"
-        let port = try reader.int("port") ?? (isSyslog && transport == .tcp ? 601 : 514)
+        let port = try reader.int("port") ?? (tls != nil ? 6514 : isSyslog && transport == .tcp ? 601 : 514)
         guard (1...65535).contains(port) else {
             throw ctx.errors.error("port() must be between 1 and 65535", at: reader.node.range)
         }
@@ -53,11 +61,14 @@ public enum NetworkDrivers {
                                                         defaultText: isSyslog ? rfc5424Template : legacyTemplate)
         let timeReopen = try reader.double("time-reopen") ?? ctx.globals.timeReopen
         let connectTimeout = try reader.double("connect-timeout") ?? 10
+        let box = tls.map { TLSContextBox($0, host: host) }
         let settings = NetworkWriter.Settings(transport: transport, host: host, port: port, template: template,
                                               octetCounted: isSyslog && transport == .tcp, driverName: driver,
-                                              connectTimeout: connectTimeout)
-        let persist = "afsocket_dd.(\(transport.rawValue),\(host):\(port))"
-        return DestinationSpec(driverName: driver, persistName: persist, fifoSize: ctx.globals.logFifoSize,
-                               timeReopen: timeReopen) { NetworkWriter(settings) }
+                                              connectTimeout: connectTimeout, tls: box)
+        let persist = "afsocket_dd.(\(tls != nil ? "tls" : transport.rawValue),\(host):\(port))"
+        var spec = DestinationSpec(driverName: driver, persistName: persist, fifoSize: ctx.globals.logFifoSize,
+                                   timeReopen: timeReopen) { NetworkWriter(settings) }
+        if let box { spec.initialize = { () throws(PipelineInitError) in try box.initialize() } }
+        return spec
     }
 }

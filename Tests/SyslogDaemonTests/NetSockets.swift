@@ -113,7 +113,10 @@ extension PythonSourceEndToEndTests.Scratch {
         stderr.split(separator: "\n").compactMap { line -> Int? in
             let marker = "addr='127.0.0.1:"
             guard line.contains("Accepting "), let r = line.ranges(of: marker).first else { return nil }
-            return Int(line[r.upperBound...].prefix { $0.isNumber })
+            // Only a complete line (the file may be read while the daemon writes it).
+            let digits = line[r.upperBound...].prefix { $0.isNumber }
+            guard line[digits.endIndex...].hasPrefix("'") else { return nil }
+            return Int(digits)
         }
     }
 

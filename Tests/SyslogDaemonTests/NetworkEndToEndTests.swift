@@ -236,3 +236,107 @@ import Glibc
         #expect(s.values("ds01").first?.hasSuffix(" bzorp prog[1]: message number 1") == true)
     }
 }
+
+/// TLS in and out: two daemons, certificates made with `openssl` for the test.
+@Suite(.timeLimit(.minutes(2))) struct NetworkTLSEndToEndTests {
+    typealias Scratch = PythonSourceEndToEndTests.Scratch
+
+    /// A CA, a server certificate for 127.0.0.1/localhost and a client certificate in `dir`.
+    static func makeCertificates(_ dir: String) -> Bool {
+        writeText(dir + "/server.ext", "subjectAltName=DNS:localhost,IP:127.0.0.1\n")
+        let ec = "-newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes"
+        let script = """
+            cd '\(dir)' && \
+            openssl req -x509 \(ec) -keyout ca.key -out ca.pem -days 2 -subj /CN=test-ca && \
+            openssl req \(ec) -keyout server.key -out server.csr -subj /CN=localhost && \
+            openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out server.pem -days 2 -extfile server.ext && \
+            openssl req \(ec) -keyout client.key -out client.csr -subj /CN=client && \
+            openssl x509 -req -in client.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out client.pem -days 2 && \
+            openssl req -x509 \(ec) -keyout other.key -out other.pem -days 2 -subj /CN=other-ca
+            """
+        return system("(\(script)) >/dev/null 2>&1") == 0
+    }
+
+    @Test("syslog(transport(tls)) out and in: every message once, client certificate required and checked, $TRANSPORT rfc5424+tls")
+    func tlsRelay() throws {
+        let b = Scratch()
+        #expect(Self.makeCertificates(b.dir), "openssl failed")
+        let c = b.dir
+        b.write("""
+            source s { syslog(ip("127.0.0.1") port(0) transport("tls")
+                              tls(key-file("\(c)/server.key") cert-file("\(c)/server.pem") ca-file("\(c)/ca.pem"))); };
+            destination d { file("\(b.out)" template("$TRANSPORT $MSG\\n")); };
+            log { source(s); destination(d); flags(flow-control); };
+            """)
+        let (bd, ports) = try b.startListening(1)
+        guard let port = ports.first else { _ = bd.stop(); Issue.record("no port: \(b.stderr)"); return }
+        let a = Scratch()
+        a.write("""
+            source s { python-fetcher(class("pftest.Counter") options("count" => 500) fetch-no-data-delay(0.1)); };
+            destination d { syslog("127.0.0.1" port(\(port)) transport("tls") time-reopen(1)
+                                   tls(ca-file("\(c)/ca.pem") key-file("\(c)/client.key") cert-file("\(c)/client.pem"))); };
+            log { source(s); destination(d); flags(flow-control); };
+            """)
+        let ad = try a.start()
+        #expect(waitUntil { lines(b.out).count >= 500 }, "\(lines(b.out).count)\n\(a.stderr)\n\(b.stderr)")
+        #expect(ad.stop() == 0)
+        #expect(bd.stop() == 0)
+        #expect(lines(b.out) == (1...500).map { "rfc5424+tls msg \($0)" })
+    }
+
+    @Test("TLS refusals: a client without a certificate (required-trusted) and a server the client's CA does not trust deliver nothing and are logged")
+    func tlsRefusals() throws {
+        let b = Scratch()
+        #expect(Self.makeCertificates(b.dir), "openssl failed")
+        let c = b.dir
+        b.write("""
+            source s { network(ip("127.0.0.1") port(0) transport("tls")
+                               tls(key-file("\(c)/server.key") cert-file("\(c)/server.pem") ca-file("\(c)/ca.pem"))); };
+            destination d { file("\(b.out)"); };
+            log { source(s); destination(d); };
+            """)
+        let (bd, ports) = try b.startListening(1)
+        guard let port = ports.first else { _ = bd.stop(); Issue.record("no port: \(b.stderr)"); return }
+        // No client certificate.
+        let a = Scratch()
+        a.write("""
+            source s { python-fetcher(class("pftest.Counter") options("count" => 3) fetch-no-data-delay(0.1)); };
+            destination d { network("127.0.0.1" port(\(port)) transport("tls") time-reopen(1) tls(ca-file("\(c)/ca.pem"))); };
+            log { source(s); destination(d); };
+            """)
+        let ad = try a.start()
+        #expect(waitUntil { b.stderr.contains("Error on connection, closing it") }, "\(b.stderr)\n\(a.stderr)")
+        _ = ad.stop()
+        // The client does not trust the server's CA.
+        let a2 = Scratch()
+        a2.write("""
+            source s { python-fetcher(class("pftest.Counter") options("count" => 3) fetch-no-data-delay(0.1)); };
+            destination d { network("127.0.0.1" port(\(port)) transport("tls") time-reopen(1)
+                                    tls(ca-file("\(c)/other.pem") key-file("\(c)/client.key") cert-file("\(c)/client.pem"))); };
+            log { source(s); destination(d); };
+            """)
+        let ad2 = try a2.start()
+        #expect(waitUntil { a2.stderr.contains("Connection failed") }, "\(a2.stderr)")
+        _ = ad2.stop()
+        #expect(bd.stop() == 0)
+        #expect(lines(b.out).isEmpty, "\(lines(b.out))")
+    }
+
+    @Test("A TLS source without key-file()/cert-file() is refused at start-up; transport(tls) without tls() is a config error")
+    func tlsConfigErrors() throws {
+        let s = Scratch()
+        s.write("""
+            source s { network(ip("127.0.0.1") port(0) transport("tls") tls(ca-file("/nonexistent"))); };
+            destination d { file("\(s.out)"); };
+            log { source(s); destination(d); };
+            """)
+        try PythonSourceEndToEndTests.expectStartupFailure(s, ["a TLS source needs key-file() and cert-file()"])
+        let s2 = Scratch()
+        s2.write("""
+            source s { network(ip("127.0.0.1") port(0) transport("tls")); };
+            destination d { file("\(s2.out)"); };
+            log { source(s); destination(d); };
+            """)
+        try PythonSourceEndToEndTests.expectStartupFailure(s2, code: 1, ["needs tls("])
+    }
+}

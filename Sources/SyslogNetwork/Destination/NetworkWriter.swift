@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import NIOSSL
 import SyslogCore
 import SyslogMessage
 import SyslogTemplates
@@ -23,6 +24,8 @@ final class NetworkWriter: DestinationWriter {
         var driverName: String
         /// A connect that has not completed after this many seconds fails.
         var connectTimeout: Double
+        /// `transport("tls")`: the context made when the configuration initialised.
+        var tls: TLSContextBox?
     }
 
     let settings: Settings
@@ -33,6 +36,8 @@ final class NetworkWriter: DestinationWriter {
     /// Where each message of the batch ends in `out`.
     private var ends: [Int] = []
     private var lastError = ""
+    /// The TLS connection (`transport("tls")`); `fd` is unused then.
+    private var tlsStream: TLSStream?
 
     init(_ settings: Settings) {
         self.settings = settings
@@ -57,7 +62,21 @@ final class NetworkWriter: DestinationWriter {
             }
             ends.append(out.count)
         }
+        if settings.tls != nil { return sendTLS() }
         return settings.transport == .udp ? sendDatagrams(batch.count) : sendStream()
+    }
+
+    /// Sends `out` over TLS: all of the batch, or none of it (sent again after time-reopen).
+    private func sendTLS() -> Int {
+        guard let stream = tlsStream else { return 0 }
+        do {
+            try stream.send(out)
+            return ends.count
+        } catch {
+            report("Error sending message", String(describing: error))
+            close()
+            return 0
+        }
     }
 
     /// Sends `out`; returns how many messages went out whole.
@@ -100,12 +119,38 @@ final class NetworkWriter: DestinationWriter {
     func close() {
         if fd >= 0 { Glibc.close(fd) }
         fd = -1
+        tlsStream?.close()
+        tlsStream = nil
     }
 
     // MARK: connection
 
     /// Connected (connecting if needed); false after logging why not.
     private func connected() -> Bool {
+        if let box = settings.tls {
+            if let s = tlsStream, s.isOpen { return true }
+            if tlsStream != nil {
+                InternalLog.shared.notice("Syslog connection closed by the server, reconnecting",
+                                          [("driver", settings.driverName), ("server", server)])
+                close()
+            }
+            guard let context = box.context else { return false }
+            let stream = TLSStream()
+            do {
+                try stream.connect(host: settings.host, port: settings.port, context: context,
+                                   verifyHostname: box.verifyHostname, timeout: settings.connectTimeout)
+            } catch {
+                stream.close()
+                report("Connection failed", String(describing: error))
+                return false
+            }
+            tlsStream = stream
+            if !lastError.isEmpty {
+                InternalLog.shared.notice("Syslog connection established", [("driver", settings.driverName), ("server", server)])
+            }
+            lastError = ""
+            return true
+        }
         if fd >= 0 {
             if settings.transport == .udp || !peerClosed() { return true }
             InternalLog.shared.notice("Syslog connection closed by the server, reconnecting",
@@ -195,5 +240,25 @@ final class NetworkWriter: DestinationWriter {
         guard key != lastError else { return }
         lastError = key
         InternalLog.shared.error(what, [("driver", settings.driverName), ("server", server), ("error", reason)])
+    }
+}
+
+/// A TLS destination's context, made when the configuration initialises (a bad certificate
+/// refuses the configuration) and read by the worker.
+final class TLSContextBox: @unchecked Sendable {
+    // Invariant for @unchecked Sendable: `context` is set by `initialize` on the control thread
+    // before the worker starts, and only read afterwards.
+    let settings: TLSSettings
+    let verifyHostname: Bool
+    private(set) var context: NIOSSLContext?
+
+    init(_ settings: TLSSettings, host: String) {
+        self.settings = settings
+        // A host given as an address is not checked against the certificate's names.
+        self.verifyHostname = !host.allSatisfy { $0.isNumber || $0 == "." || $0 == ":" }
+    }
+
+    func initialize() throws(PipelineInitError) {
+        context = try settings.clientContext(hostnameCheck: verifyHostname)
     }
 }

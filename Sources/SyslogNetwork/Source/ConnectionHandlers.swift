@@ -71,6 +71,8 @@ final class StreamConnectionHandler: ChannelInboundHandler, @unchecked Sendable 
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        // TLS failures (handshake, certificate) reach here from the TLS handler.
+        if !(error is ChannelError) { listener.connectionFailed(error, peer: peer) }
         context.close(promise: nil)
     }
 

@@ -3,6 +3,7 @@ import Glibc
 #endif
 import NIOCore
 import NIOPosix
+import NIOSSL
 import Synchronization
 import SyslogCore
 import SyslogMessage
@@ -28,6 +29,8 @@ final class NetworkListener: @unchecked Sendable {
     /// The running configuration's poster; nil between configurations (nothing is read).
     private(set) var poster: SourcePoster?
     private var connections: [ObjectIdentifier: StreamConnectionHandler] = [:]
+    /// The TLS context new connections get (`transport("tls")`); set with each configuration.
+    private var tlsContext: NIOSSLContext?
     /// The address bound, e.g. `127.0.0.1:5514` (port 0 binds a free port).
     private(set) var boundAddress = ""
 
@@ -98,7 +101,7 @@ final class NetworkListener: @unchecked Sendable {
     private func bind() throws {
         let s = settings
         switch s.transport {
-        case .tcp:
+        case .tcp, .tls:
             var bootstrap = ServerBootstrap(group: group)
                 .serverChannelOption(ChannelOptions.backlog, value: 256)
                 .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
@@ -142,8 +145,9 @@ final class NetworkListener: @unchecked Sendable {
     // MARK: configurations (control thread → loop)
 
     /// Starts delivering to `poster` (the new configuration's source).
-    func attach(_ poster: SourcePoster, settings: NetworkSourceSettings) {
+    func attach(_ poster: SourcePoster, settings: NetworkSourceSettings, tls: NIOSSLContext?) {
         loop.execute { [self] in
+            self.tlsContext = tls
             self.settings.format = settings.format
             self.settings.maxConnections = settings.maxConnections
             self.settings.defaultPriority = settings.defaultPriority
@@ -185,6 +189,9 @@ final class NetworkListener: @unchecked Sendable {
         do {
             // On the loop already: set up synchronously.
             if poster == nil { try ch.syncOptions?.setOption(ChannelOptions.autoRead, value: false) }
+            if let tls = tlsContext {
+                try ch.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls))
+            }
             try ch.pipeline.syncOperations.addHandler(handler)
             return ch.eventLoop.makeSucceededVoidFuture()
         } catch {
@@ -209,6 +216,11 @@ final class NetworkListener: @unchecked Sendable {
                                         ("client", peer.ip)])
         }
         poster.post(msg)
+    }
+
+    func connectionFailed(_ error: any Error, peer: Peer) {
+        InternalLog.shared.error("Error on connection, closing it",
+                                 [("driver", settings.driverName), ("client", peer.ip), ("error", String(describing: error))])
     }
 
     func framingFailed(_ error: any Error, peer: Peer) {

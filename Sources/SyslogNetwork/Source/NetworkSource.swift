@@ -1,3 +1,4 @@
+import NIOSSL
 import SyslogConfig
 import SyslogCore
 import SyslogMessage
@@ -11,6 +12,7 @@ final class NetworkSource: SourceDriver, @unchecked Sendable {
     let stopTimeout: Double
     private var listener: NetworkListener?
     private var detached: Completion?
+    private var tlsContext: NIOSSLContext?
 
     init(settings: NetworkSourceSettings, stopTimeout: Double) {
         self.settings = settings
@@ -20,14 +22,15 @@ final class NetworkSource: SourceDriver, @unchecked Sendable {
     var driverName: String { settings.driverName }
     var parsesPriority: Bool { settings.format != .noParse }
     /// A datagram sender cannot be slowed down: UDP drops instead of waiting.
-    var canWait: Bool { settings.transport != .udp }
+    var canWait: Bool { settings.isStream }
 
     func initialize() throws(PipelineInitError) {
+        if let tls = settings.tls { tlsContext = try tls.serverContext() }
         listener = try NetworkListener.acquire(settings)
     }
 
     func start(_ poster: SourcePoster) {
-        listener?.attach(poster, settings: settings)
+        listener?.attach(poster, settings: settings, tls: tlsContext)
     }
 
     func requestStop() {
@@ -76,12 +79,22 @@ final class NetworkSource: SourceDriver, @unchecked Sendable {
             switch text {
             case "tcp": transport = .tcp
             case "udp": transport = .udp
+            case "tls": transport = .tls
             default:
-                throw ctx.errors.error("Unsupported transport '\(text)' (supported: tcp, udp; tls comes later)", at: t.range)
+                throw ctx.errors.error("Unsupported transport '\(text)' (supported: tcp, udp, tls)", at: t.range)
             }
             if driver == "tcp" || driver == "udp" {
                 throw ctx.errors.error("transport() is not an option of \(driver)(); use network()", at: t.range)
             }
+        }
+        var tls: TLSSettings?
+        if let t = reader.take("tls") {
+            guard transport != .udp else { throw ctx.errors.error("tls() needs a stream transport", at: t.range) }
+            tls = try TLSSettings.read(t, ctx)
+            transport = .tls
+        }
+        if transport == .tls && tls == nil {
+            throw ctx.errors.error("transport(\"tls\") needs tls(key-file() cert-file() …)", at: reader.node.range)
         }
         let ipProtocol = try reader.string("ip-protocol")
         let ipv6 = driver.hasSuffix("6") || ipProtocol == "6"
@@ -90,7 +103,7 @@ final class NetworkSource: SourceDriver, @unchecked Sendable {
         var host = ip ?? localIP ?? (ipv6 ? "::" : "0.0.0.0")
         if host == "*" { host = ipv6 ? "::" : "0.0.0.0" }
         let isSyslog = driver == "syslog"
-        let defaultPort = isSyslog && transport == .tcp ? 601 : 514
+        let defaultPort = transport == .tls ? 6514 : isSyslog && transport == .tcp ? 601 : 514
         let portOption = try reader.int("port")
         let localPort = try reader.int("localport")
         let port = portOption ?? localPort ?? defaultPort
@@ -110,7 +123,7 @@ final class NetworkSource: SourceDriver, @unchecked Sendable {
             transport: transport, host: host, port: port, format: format, framing: framing,
             maxConnections: maxConnections, maxSize: ctx.sourceOptions.logMsgSize ?? ctx.globals.logMsgSize,
             transportName: "\(proto)+\(transport.rawValue)", defaultPriority: ctx.sourceOptions.defaultPriority,
-            receiveBuffer: receiveBuffer, reusePort: reusePort, driverName: driver, driverID: ctx.driverID)
+            receiveBuffer: receiveBuffer, reusePort: reusePort, driverName: driver, tls: tls, driverID: ctx.driverID)
         return Config(settings: settings, stopTimeout: ctx.globals.stopTimeout)
     }
 }

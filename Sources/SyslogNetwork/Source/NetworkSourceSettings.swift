@@ -4,7 +4,7 @@ import SyslogMessage
 /// What a network source statement asks for, as read from the configuration: where it
 /// listens and how it turns bytes into messages. Read-only once built.
 public struct NetworkSourceSettings: Sendable {
-    public enum Transport: String, Sendable { case tcp, udp }
+    public enum Transport: String, Sendable { case tcp, udp, tls }
     /// How a record's bytes become a message.
     public enum Format: Sendable { case rfc3164, rfc5424, noParse }
 
@@ -25,10 +25,15 @@ public struct NetworkSourceSettings: Sendable {
     public var reusePort: Bool
     /// The driver name for log messages (`network`, `syslog`, `tcp`, `udp`).
     public var driverName: String
+    /// `tls()`: the TLS settings of a `transport("tls")` source.
+    public var tls: TLSSettings?
 
     /// The driver's id (`s#0`): with port 0 (a free port picked by the kernel) it tells the
     /// listeners of one address apart.
     public var driverID: String
+
+    /// A stream transport (TCP, with or without TLS).
+    public var isStream: Bool { transport != .udp }
 
     /// Identifies the listening socket: a reload keeps the socket (and its connections) of a
     /// source with the same key.

@@ -3,8 +3,8 @@ import SyslogCore
 import SyslogTemplates
 
 /// Registers the network drivers: `network()`, `syslog()`, `tcp()`, `udp()`, `tcp6()`, `udp6()`
-/// as sources and destinations, and closes listening sockets no configuration uses after a
-/// configuration starts.
+/// as sources and destinations, `unix-stream()` and `unix-dgram()` sources, and closes listening
+/// sockets no configuration uses after a configuration starts.
 public enum NetworkDrivers {
     /// syslog-ng's format for `network()`/`tcp()`/`udp()` destinations (RFC 3164 with PRI).
     public static let legacyTemplate = "<${PRI}>${DATE} ${HOST} ${MSGHDR}${MSG}\n"
@@ -20,6 +20,11 @@ public enum NetworkDrivers {
             }
             registry.registerDestination(name, accepting: acceptedDestinationOptions) { (reader, ctx) throws(ConfigError) in
                 try destination(reader, ctx, driver: name)
+            }
+        }
+        for name in ["unix-stream", "unix-dgram"] {
+            registry.registerSource(name) { (reader, ctx) throws(ConfigError) in
+                try NetworkSource.readUnix(reader, ctx, driver: name)
             }
         }
         registry.registerConfigurationStarted { NetworkListener.closeUnused() }

@@ -38,6 +38,41 @@ enum NetSockets {
     @discardableResult
     static func send(_ fd: Int32, _ text: String) -> Bool { send(fd, Array(text.utf8)) }
 
+    static func unixAddress(_ path: String) -> sockaddr_un {
+        var a = sockaddr_un()
+        a.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &a.sun_path) { raw in
+            for (i, b) in path.utf8.prefix(raw.count - 1).enumerated() { raw[i] = b }
+        }
+        return a
+    }
+
+    /// A connection to the unix stream socket at `path`, or -1.
+    static func unixConnect(_ path: String) -> Int32 {
+        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        var a = unixAddress(path)
+        let rc = withUnsafePointer(to: &a) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        if rc != 0 { close(fd); return -1 }
+        return fd
+    }
+
+    /// One datagram to the unix datagram socket at `path`; false when it could not be sent.
+    @discardableResult
+    static func unixSendDatagram(_ path: String, _ text: String) -> Bool {
+        let fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue), 0)
+        defer { close(fd) }
+        var a = unixAddress(path)
+        let bytes = Array(text.utf8)
+        let n = withUnsafePointer(to: &a) { p in
+            p.withMemoryRebound(to: sockaddr.self, capacity: 1) { sa in
+                bytes.withUnsafeBytes { sendto(fd, $0.baseAddress, bytes.count, 0, sa, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+            }
+        }
+        return n == bytes.count
+    }
+
     /// One datagram to 127.0.0.1:`port`.
     static func sendDatagram(_ port: Int, _ text: String) {
         let fd = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)

@@ -162,6 +162,35 @@ import Glibc
         #expect(b.stderr.contains("Configuration reload finished"))
     }
 
+    @Test("unix-stream() and unix-dgram(): local messages ($HOST the local host, $TRANSPORT local+…), socket files made with perm() and removed when the source goes")
+    func unixSockets() throws {
+        let s = Scratch()
+        let stream = s.dir + "/stream.sock", dgram = s.dir + "/dgram.sock"
+        s.write("""
+            source s { unix-stream("\(stream)" perm(0600)); unix-dgram("\(dgram)"); };
+            destination d { file("\(s.out)" template("$TRANSPORT $SOURCEIP $PROGRAM $MSG\\n")); };
+            log { source(s); destination(d); };
+            """)
+        let d = try s.start()
+        var st = stat()
+        _ = waitUntil { stat(stream, &st) == 0 && stat(dgram, &st) == 0 }
+        #expect(stat(stream, &st) == 0 && st.st_mode & 0o777 == 0o600, "\(s.stderr)")
+        let fd = NetSockets.unixConnect(stream)
+        #expect(fd >= 0)
+        NetSockets.send(fd, "<13>Dec  1 10:00:00 prog[5]: over a unix stream\n")
+        close(fd)
+        #expect(NetSockets.unixSendDatagram(dgram, "<13>Dec  1 10:00:00 other: over a unix datagram"))
+        #expect(waitUntil { lines(s.out).count == 2 }, "\(lines(s.out))\n\(s.stderr)")
+        // A reload without the sources removes their socket files.
+        writeText(s.conf, "@version: 4.8\nsource s { example-msg-generator(num(1)); };\ndestination d { file(\"\(s.out)\"); };\nlog { source(s); destination(d); };\n")
+        d.signal(SIGHUP)
+        #expect(waitUntil { stat(stream, &st) != 0 && stat(dgram, &st) != 0 }, "\(s.stderr)")
+        #expect(d.stop() == 0)
+        let out = Set(lines(s.out))
+        #expect(out.contains("local+unix-stream 127.0.0.1 prog over a unix stream"), "\(out)")
+        #expect(out.contains("local+unix-dgram 127.0.0.1 other over a unix datagram"), "\(out)")
+    }
+
     @Test("examples/network.conf: TCP, UDP and RFC 5424 in (its ports swapped for free ones)")
     func networkExample() throws {
         let s = Scratch()

@@ -23,10 +23,13 @@ public final class OptionReader {
 
     /// The first positional argument as text, or an error saying it is required.
     public func requiredPositional(_ what: String) throws(ConfigError) -> (String, SourceRange) {
-        guard let (v, r) = positional.first else {
-            throw errors.error("\(driverDescription) requires \(what)", at: node.range)
+        for (i, arg) in node.arguments.enumerated() {
+            if case .value(let v, let r) = arg {
+                consumed.insert(i)
+                return (v.text, r)
+            }
         }
-        return (v.text, r)
+        throw errors.error("\(driverDescription) requires \(what)", at: node.range)
     }
 
     /// Takes the nested option `name` (`_`/`-` folded) if present; the last one wins.

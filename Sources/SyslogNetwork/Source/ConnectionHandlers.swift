@@ -90,8 +90,7 @@ final class StreamConnectionHandler: ChannelInboundHandler, @unchecked Sendable 
     func close() { channel.close(promise: nil) }
 }
 
-/// A UDP listener's handler: each datagram is one record (trailing line ends and NULs
-/// dropped, cut at `log-msg-size`).
+/// A UDP listener's handler: each datagram is one record.
 final class DatagramHandler: ChannelInboundHandler, @unchecked Sendable {
     // Invariant for @unchecked Sendable: used on the listener's loop only.
     typealias InboundIn = AddressedEnvelope<ByteBuffer>
@@ -109,17 +108,7 @@ final class DatagramHandler: ChannelInboundHandler, @unchecked Sendable {
             lastAddress = envelope.remoteAddress
             lastPeer = Peer(ip: envelope.remoteAddress.ipAddress ?? "0.0.0.0", port: envelope.remoteAddress.port ?? 0)
         }
-        var bytes = envelope.data
-        while bytes.readableBytes > 0, let last = bytes.getInteger(at: bytes.writerIndex - 1, as: UInt8.self),
-              last == UInt8(ascii: "\n") || last == UInt8(ascii: "\r") || last == 0 {
-            bytes.moveWriterIndex(to: bytes.writerIndex - 1)
-        }
-        var truncated = false
-        if bytes.readableBytes > listener.settings.maxSize {
-            bytes.moveWriterIndex(to: bytes.readerIndex + listener.settings.maxSize)
-            truncated = true
-        }
-        listener.post(SyslogFrame(bytes, truncated: truncated), from: lastPeer, to: poster)
+        listener.postDatagram(envelope.data, from: lastPeer, to: poster)
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
@@ -130,5 +119,46 @@ final class DatagramHandler: ChannelInboundHandler, @unchecked Sendable {
         // A datagram socket keeps going (e.g. ICMP errors surfaced as read errors).
         InternalLog.shared.debug("Error reading datagram", [("driver", listener.settings.driverName),
                                                             ("error", String(describing: error))])
+    }
+}
+
+/// A `unix-dgram()` listener's handler: its socket is read as a pipe, each read one datagram.
+final class UnixDatagramHandler: ChannelInboundHandler, @unchecked Sendable {
+    // Invariant for @unchecked Sendable: used on the listener's loop only.
+    typealias InboundIn = ByteBuffer
+
+    private unowned let listener: NetworkListener
+
+    init(listener: NetworkListener) { self.listener = listener }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard let poster = listener.poster else { return }
+        listener.postDatagram(unwrapInboundIn(data), from: .local, to: poster)
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        listener.poster?.closeBatch()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        InternalLog.shared.debug("Error reading datagram", [("driver", listener.settings.driverName),
+                                                            ("error", String(describing: error))])
+    }
+}
+
+extension NetworkListener {
+    /// Posts one datagram as a record: trailing line ends and NULs dropped, cut at `log-msg-size`.
+    func postDatagram(_ data: ByteBuffer, from peer: Peer, to poster: SourcePoster) {
+        var bytes = data
+        while bytes.readableBytes > 0, let last = bytes.getInteger(at: bytes.writerIndex - 1, as: UInt8.self),
+              last == UInt8(ascii: "\n") || last == UInt8(ascii: "\r") || last == 0 {
+            bytes.moveWriterIndex(to: bytes.writerIndex - 1)
+        }
+        var truncated = false
+        if bytes.readableBytes > settings.maxSize {
+            bytes.moveWriterIndex(to: bytes.readerIndex + settings.maxSize)
+            truncated = true
+        }
+        post(SyslogFrame(bytes, truncated: truncated), from: peer, to: poster)
     }
 }

@@ -74,7 +74,7 @@ final class NetworkListener: @unchecked Sendable {
         }
         l.users = 1
         all.withLock { $0[settings.key] = l }
-        InternalLog.shared.info("Accepting \(settings.transport == .udp ? "datagrams" : "connections")",
+        InternalLog.shared.info("Accepting \(settings.isStream ? "connections" : "datagrams")",
                                 [("driver", settings.driverName), ("addr", l.boundAddress)])
         return l
     }
@@ -101,7 +101,7 @@ final class NetworkListener: @unchecked Sendable {
     private func bind() throws {
         let s = settings
         switch s.transport {
-        case .tcp, .tls:
+        case .tcp, .tls, .unixStream:
             var bootstrap = ServerBootstrap(group: group)
                 .serverChannelOption(ChannelOptions.backlog, value: 256)
                 .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
@@ -111,7 +111,25 @@ final class NetworkListener: @unchecked Sendable {
                 .childChannelInitializer { [self] ch in adopt(ch) }
             if s.reusePort { bootstrap = bootstrap.serverChannelOption(ChannelOptions.socketOption(NIOBSDSocket.Option(rawValue: SO_REUSEPORT)), value: 1) }
             if let r = s.receiveBuffer { bootstrap = bootstrap.childChannelOption(ChannelOptions.socketOption(.so_rcvbuf), value: SocketOptionValue(r)) }
-            channel = try bootstrap.bind(host: s.host, port: s.port).wait()
+            channel = s.isUnix ? try bootstrap.bind(unixDomainSocketPath: s.path, cleanupExistingSocketFile: true).wait()
+                               : try bootstrap.bind(host: s.host, port: s.port).wait()
+        case .unixDgram:
+            // NIO's datagram channel cannot name unbound unix senders (most local ones), so the
+            // bound socket is read as a pipe: one read(), one datagram, one ByteBuffer.
+            let fd = try Self.bindUnixDatagram(s.path)
+            channel = try NIOPipeBootstrap(group: group)
+                .channelOption(ChannelOptions.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: 65_536))
+                .channelOption(ChannelOptions.maxMessagesPerRead, value: 16)
+                .channelInitializer { [self] ch in
+                    do {
+                        try ch.syncOptions?.setOption(ChannelOptions.autoRead, value: false)
+                        try ch.pipeline.syncOperations.addHandler(UnixDatagramHandler(listener: self))
+                        return ch.eventLoop.makeSucceededVoidFuture()
+                    } catch {
+                        return ch.eventLoop.makeFailedFuture(error)
+                    }
+                }
+                .takingOwnershipOfDescriptor(input: fd).wait()
         case .udp:
             var bootstrap = DatagramBootstrap(group: group)
                 .channelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
@@ -128,11 +146,41 @@ final class NetworkListener: @unchecked Sendable {
                 }
             if s.reusePort { bootstrap = bootstrap.channelOption(ChannelOptions.socketOption(NIOBSDSocket.Option(rawValue: SO_REUSEPORT)), value: 1) }
             if let r = s.receiveBuffer { bootstrap = bootstrap.channelOption(ChannelOptions.socketOption(.so_rcvbuf), value: SocketOptionValue(r)) }
-            channel = try bootstrap.bind(host: s.host, port: s.port).wait()
+            channel = s.isUnix ? try bootstrap.bind(unixDomainSocketPath: s.path, cleanupExistingSocketFile: true).wait()
+                               : try bootstrap.bind(host: s.host, port: s.port).wait()
         }
-        if let a = channel?.localAddress {
+        if s.isUnix {
+            boundAddress = s.path
+            chmod(s.path, mode_t(s.permissions))
+        } else if let a = channel?.localAddress {
             boundAddress = "\(a.ipAddress ?? s.host):\(a.port ?? s.port)"
         }
+    }
+
+    /// A unix datagram socket bound at `path` (an existing file there is replaced).
+    private static func bindUnixDatagram(_ path: String) throws -> Int32 {
+        let fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue), 0)
+        guard fd >= 0 else { throw IOError(errnoCode: errno, reason: "socket") }
+        var addr = sockaddr_un()
+        addr.sun_family = sa_family_t(AF_UNIX)
+        let bytes = Array(path.utf8)
+        guard bytes.count < MemoryLayout.size(ofValue: addr.sun_path) else {
+            Glibc.close(fd)
+            throw IOError(errnoCode: ENAMETOOLONG, reason: "bind")
+        }
+        withUnsafeMutableBytes(of: &addr.sun_path) { raw in
+            for (i, b) in bytes.enumerated() { raw[i] = b }
+        }
+        unlink(path)
+        let rc = withUnsafePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        guard rc == 0 else {
+            let e = errno
+            Glibc.close(fd)
+            throw IOError(errnoCode: e, reason: "bind")
+        }
+        return fd
     }
 
     private func close() {
@@ -140,6 +188,7 @@ final class NetworkListener: @unchecked Sendable {
         for c in conns { c.close() }
         try? channel?.close().wait()
         try? group.syncShutdownGracefully()
+        if settings.isUnix { unlink(settings.path) }
     }
 
     // MARK: configurations (control thread → loop)
@@ -155,7 +204,7 @@ final class NetworkListener: @unchecked Sendable {
             self.transportValue = .string(settings.transportName)
             self.poster = poster
             for c in connections.values { c.resume() }
-            if settings.transport == .udp { _ = channel?.setOption(ChannelOptions.autoRead, value: true) }
+            if !settings.isStream { _ = channel?.setOption(ChannelOptions.autoRead, value: true) }
         }
     }
 
@@ -166,7 +215,7 @@ final class NetworkListener: @unchecked Sendable {
             poster?.closeBatch()
             poster = nil
             for c in connections.values { c.pause() }
-            if settings.transport == .udp { _ = channel?.setOption(ChannelOptions.autoRead, value: false) }
+            if !settings.isStream { _ = channel?.setOption(ChannelOptions.autoRead, value: false) }
             done.signal()
         }
     }
@@ -175,7 +224,7 @@ final class NetworkListener: @unchecked Sendable {
 
     private func adopt(_ ch: any Channel) -> EventLoopFuture<Void> {
         let remote = ch.remoteAddress
-        let peer = Peer(ip: remote?.ipAddress ?? "0.0.0.0", port: remote?.port ?? 0)
+        let peer = settings.isUnix ? Peer.local : Peer(ip: remote?.ipAddress ?? "0.0.0.0", port: remote?.port ?? 0)
         if connections.count >= settings.maxConnections {
             refused.add(1, ordering: .relaxed)
             InternalLog.shared.error("Number of allowed concurrent connections reached, rejecting connection",

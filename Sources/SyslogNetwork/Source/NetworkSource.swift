@@ -21,8 +21,9 @@ final class NetworkSource: SourceDriver, @unchecked Sendable {
 
     var driverName: String { settings.driverName }
     var parsesPriority: Bool { settings.format != .noParse }
-    /// A datagram sender cannot be slowed down: UDP drops instead of waiting.
-    var canWait: Bool { settings.isStream }
+    /// A UDP sender cannot be slowed down: UDP drops instead of waiting. (A unix datagram
+    /// sender waits for room in the socket, so `unix-dgram()` can wait.)
+    var canWait: Bool { settings.transport != .udp }
 
     func initialize() throws(PipelineInitError) {
         if let tls = settings.tls { tlsContext = try tls.serverContext() }
@@ -68,6 +69,29 @@ final class NetworkSource: SourceDriver, @unchecked Sendable {
                            "so-sndbuf", "so-broadcast", "ip-ttl", "ip-tos", "listen-backlog", "encoding",
                            "dynamic-window-size", "dynamic-window-stats-freq", "dynamic-window-realloc-ticks",
                            "tcp-keepalive-time", "tcp-keepalive-intvl", "tcp-keepalive-probes"]
+
+    /// Reads `unix-stream("/path")` or `unix-dgram("/path")`.
+    static func readUnix(_ reader: OptionReader, _ ctx: BuildContext, driver: String) throws(ConfigError) -> Config {
+        let (path, _) = try reader.requiredPositional("a socket path")
+        let perm = try reader.int("perm") ?? 0o666
+        for accepted in ["owner", "group", "optional", "create-dirs", "pass-unix-credentials", "keep-alive"] {
+            _ = reader.take(accepted)
+        }
+        let maxConnections = max(1, try reader.int("max-connections") ?? 256)
+        let receiveBuffer = try reader.int("so-rcvbuf")
+        let flags = Set(ctx.sourceOptions.flags)
+        let format: NetworkSourceSettings.Format = flags.contains("no-parse") ? .noParse
+            : flags.contains("syslog-protocol") ? .rfc5424 : .rfc3164
+        let transport: NetworkSourceSettings.Transport = driver == "unix-dgram" ? .unixDgram : .unixStream
+        var settings = NetworkSourceSettings(
+            transport: transport, host: "", port: 0, format: format, framing: .newline,
+            maxConnections: maxConnections, maxSize: ctx.sourceOptions.logMsgSize ?? ctx.globals.logMsgSize,
+            transportName: "local+" + driver, defaultPriority: ctx.sourceOptions.defaultPriority,
+            receiveBuffer: receiveBuffer, reusePort: false, driverName: driver, tls: nil, driverID: ctx.driverID)
+        settings.path = path
+        settings.permissions = perm
+        return Config(settings: settings, stopTimeout: ctx.globals.stopTimeout)
+    }
 
     /// Reads a network source's options. `driver` is the name as written; `syslog()` speaks
     /// RFC 5424 and defaults to octet counting on streams.

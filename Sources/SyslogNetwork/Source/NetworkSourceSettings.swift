@@ -4,7 +4,10 @@ import SyslogMessage
 /// What a network source statement asks for, as read from the configuration: where it
 /// listens and how it turns bytes into messages. Read-only once built.
 public struct NetworkSourceSettings: Sendable {
-    public enum Transport: String, Sendable { case tcp, udp, tls }
+    public enum Transport: String, Sendable {
+        case tcp, udp, tls
+        case unixStream = "unix-stream", unixDgram = "unix-dgram"
+    }
     /// How a record's bytes become a message.
     public enum Format: Sendable { case rfc3164, rfc5424, noParse }
 
@@ -32,13 +35,19 @@ public struct NetworkSourceSettings: Sendable {
     /// listeners of one address apart.
     public var driverID: String
 
-    /// A stream transport (TCP, with or without TLS).
-    public var isStream: Bool { transport != .udp }
+    /// A stream transport (TCP, with or without TLS, or a unix stream socket).
+    public var isStream: Bool { transport != .udp && transport != .unixDgram }
+    /// A unix domain socket: `path` names it, messages are local.
+    public var isUnix: Bool { transport == .unixStream || transport == .unixDgram }
+    /// The socket file of `unix-stream()`/`unix-dgram()`, and its `perm()`.
+    public var path: String = ""
+    public var permissions: Int = 0o666
 
     /// Identifies the listening socket: a reload keeps the socket (and its connections) of a
     /// source with the same key.
     public var key: String {
-        "\(transport.rawValue)://\(host):\(port)" + (port == 0 ? "/" + driverID : "")
+        if isUnix { return "\(transport.rawValue)://\(path)" }
+        return "\(transport.rawValue)://\(host):\(port)" + (port == 0 ? "/" + driverID : "")
     }
 
     /// Turns one record into a message (the peer's values are set by the caller).
@@ -63,6 +72,8 @@ public struct NetworkSourceSettings: Sendable {
 
 /// The sender of a connection or datagram, with its values made once.
 struct Peer {
+    /// A local peer (unix socket): no address, `$HOST` is the local host name.
+    var isLocal = false
     let ip: String
     let ipValue: LogValue
     let portValue: LogValue
@@ -73,6 +84,12 @@ struct Peer {
         self.portValue = .string(String(port))
     }
 
+    static let local: Peer = {
+        var p = Peer(ip: "127.0.0.1", port: 0)
+        p.isLocal = true
+        return p
+    }()
+
     static let peerIP = NameRegistry.shared.handle(for: "PEERIP")
     static let peerPort = NameRegistry.shared.handle(for: "PEERPORT")
 
@@ -80,6 +97,10 @@ struct Peer {
     /// `$TRANSPORT`.
     @inline(__always)
     func stamp(_ msg: LogMessage, transport: LogValue) {
+        if isLocal {
+            msg[.transport] = transport
+            return
+        }
         msg.sourceAddress = ip
         msg[Peer.peerIP] = ipValue
         msg[Peer.peerPort] = portValue

@@ -9,13 +9,18 @@ import SyslogMessage
 /// `stdin()`: reads lines from standard input, parses them as BSD syslog (unless
 /// `flags(no-parse)`), and — as syslog-ng — stops the daemon when input ends.
 public final class StdinSource: ThreadedSourceBody, @unchecked Sendable {
-    // Invariant for @unchecked Sendable: configuration is immutable; `stopRequested` is atomic.
+    // Invariant for @unchecked Sendable: configuration is immutable; `stopRequested` is atomic;
+    // `sequence` is used by the source thread only.
     public let driverName = "stdin"
     public let threadName = "src:stdin"
     public var parsesPriority: Bool { parse }
     let fd: Int32
     let parse: Bool
+    /// `flags(syslog-protocol)`: lines are RFC 5424 (RFC 3164 when they are not).
+    let syslogProtocol: Bool
     let maxSize: Int
+    /// The number of the last message posted (this source's thread only).
+    private var sequence: UInt64 = 0
     let exitOnEOF: Bool
     private let stopRequested = Atomic<Bool>(false)
     /// Lines longer than `log-msg-size`.
@@ -23,9 +28,10 @@ public final class StdinSource: ThreadedSourceBody, @unchecked Sendable {
     /// A partial line read by a stopped instance (reload), continued by the next one.
     private static let carry = Mutex<[Int32: [UInt8]]>([:])
 
-    init(fd: Int32, parse: Bool, maxSize: Int, exitOnEOF: Bool) {
+    init(fd: Int32, parse: Bool, syslogProtocol: Bool, maxSize: Int, exitOnEOF: Bool) {
         self.fd = fd
         self.parse = parse
+        self.syslogProtocol = syslogProtocol
         self.maxSize = maxSize
         self.exitOnEOF = exitOnEOF
     }
@@ -70,13 +76,20 @@ public final class StdinSource: ThreadedSourceBody, @unchecked Sendable {
     private func emit(_ raw: [UInt8], _ poster: SourcePoster) {
         var bytes = raw
         if bytes.last == UInt8(ascii: "\r") { bytes.removeLast() }
+        // Empty lines are skipped, as syslog-ng skips them.
+        guard !bytes.isEmpty else { return }
         let msg = LogMessage()
         msg.rawSize = raw.count
-        if parse {
-            SyslogParser.parseRFC3164(bytes, into: msg, defaultPriority: poster.options.defaultPriority)
-        } else {
-            msg[.message] = .string(String(decoding: bytes, as: UTF8.self))
+        if !parse {
+            msg[.message] = LogValue.string(bytes: bytes)
+        } else if syslogProtocol && SyslogParser.parseRFC5424(bytes, into: msg) {
+            // RFC 5424
+        } else if !SyslogParser.parseRFC3164(bytes, into: msg, defaultPriority: poster.options.defaultPriority) {
+            SyslogParser.errorMessage(for: bytes, into: msg)
         }
+        // A local source: messages are numbered ($SEQNUM, `[meta sequenceId=…]` in $SDATA).
+        sequence &+= 1
+        msg.sequence = sequence
         poster.post(msg)
     }
 
@@ -90,12 +103,14 @@ public final class StdinSource: ThreadedSourceBody, @unchecked Sendable {
     struct Config: SourceDriverConfig {
         let fd: Int32
         let parse: Bool
+        let syslogProtocol: Bool
         let maxSize: Int
         let exitOnEOF: Bool
         let policy: SourceRunPolicy
 
         func build(_ ctx: BuildContext) -> any SourceDriver {
-            ThreadedSource(StdinSource(fd: fd, parse: parse, maxSize: maxSize, exitOnEOF: exitOnEOF), policy: policy)
+            ThreadedSource(StdinSource(fd: fd, parse: parse, syslogProtocol: syslogProtocol, maxSize: maxSize,
+                                       exitOnEOF: exitOnEOF), policy: policy)
         }
     }
 
@@ -104,6 +119,7 @@ public final class StdinSource: ThreadedSourceBody, @unchecked Sendable {
     public static func register(in registry: DriverRegistry, fd: Int32, exitOnEOF: Bool) {
         registry.registerSource("stdin") { (reader, ctx) throws(ConfigError) in
             Config(fd: fd, parse: !ctx.sourceOptions.flags.contains("no-parse"),
+                   syslogProtocol: ctx.sourceOptions.flags.contains("syslog-protocol"),
                    maxSize: ctx.sourceOptions.logMsgSize ?? ctx.globals.logMsgSize, exitOnEOF: exitOnEOF,
                    policy: SourceRunPolicy(globals: ctx.globals))
         }

@@ -2,99 +2,7 @@
 /// missing parts, which is what `stdin()`, `file()` sources and network sources use by default.
 public enum SyslogParser {
 
-    /// Fills `msg` from a BSD syslog line: optional `<PRI>`, optional timestamp (then an optional
-    /// host name), program with optional `[pid]` and `:`, and the message.
-    /// - Parameters:
-    ///   - now: the reference time for the year of BSD timestamps.
-    ///   - defaultPriority: the PRI of a line without a `<PRI>` header (user.notice unless the
-    ///     source sets `default-facility()`/`default-severity()`).
-    public static func parseRFC3164(_ line: [UInt8], into msg: LogMessage, now: LogStamp = .now(),
-                                    defaultPriority: UInt16 = 13) {
-        var i = 0
-        let n = line.count
-        msg.pri = defaultPriority
-        // <PRI>
-        if n > 2, line[0] == UInt8(ascii: "<") {
-            var j = 1
-            var v = 0
-            while j < n, j < 5, isDigit(line[j]) { v = v * 10 + Int(line[j] - 48); j += 1 }
-            if j > 1, j < n, line[j] == UInt8(ascii: ">"), v < 192 {
-                msg.pri = UInt16(v)
-                i = j + 1
-            }
-        }
-        // Timestamp
-        var hadStamp = false
-        if let (stamp, len) = parseBSDStamp(line, at: i, now: now) {
-            msg.stamp = stamp
-            i += len
-            hadStamp = true
-        } else if let (stamp, len) = parseISOStamp(line, at: i) {
-            msg.stamp = stamp
-            i += len
-            hadStamp = true
-        }
-        if hadStamp {
-            while i < n, line[i] == UInt8(ascii: " ") { i += 1 }
-            // Host name: a word followed by a space, not a program header.
-            var j = i
-            while j < n, line[j] != UInt8(ascii: " "), line[j] != UInt8(ascii: "["),
-                  line[j] != UInt8(ascii: ":") || (j + 1 < n && line[j + 1] != UInt8(ascii: " ")) {
-                j += 1
-            }
-            if j > i, j < n, line[j] == UInt8(ascii: " "), isHostname(line[i..<j]) {
-                msg.set(.host, String(decoding: line[i..<j], as: UTF8.self))
-                i = j + 1
-            }
-        }
-        parseProgram(line, from: i, into: msg)
-    }
-
-    /// PROGRAM, PID and MESSAGE from `prog[pid]: message`.
-    static func parseProgram(_ line: [UInt8], from start: Int, into msg: LogMessage) {
-        let n = line.count
-        var i = start
-        var j = i
-        while j < n, line[j] != UInt8(ascii: " "), line[j] != UInt8(ascii: "["), line[j] != UInt8(ascii: ":") {
-            j += 1
-        }
-        if j == i {
-            msg[.message] = .string(String(decoding: line[i...], as: UTF8.self))
-            return
-        }
-        msg.set(.program, String(decoding: line[i..<j], as: UTF8.self))
-        i = j
-        if i < n, line[i] == UInt8(ascii: "[") {
-            var k = i + 1
-            while k < n, line[k] != UInt8(ascii: "]") { k += 1 }
-            if k < n {
-                msg.set(.pid, String(decoding: line[(i + 1)..<k], as: UTF8.self))
-                i = k + 1
-            }
-        }
-        if i < n, line[i] == UInt8(ascii: ":") {
-            i += 1
-        } else {
-            // No colon: syslog-ng keeps the header as written.
-            var k = i
-            if k < n, line[k] == UInt8(ascii: " ") { k += 1 }
-            msg.set(.legacyMsghdr, String(decoding: line[start..<k], as: UTF8.self))
-        }
-        if i < n, line[i] == UInt8(ascii: " ") { i += 1 }
-        msg[.message] = .string(i < n ? String(decoding: line[i...], as: UTF8.self) : "")
-    }
-
     static func isDigit(_ b: UInt8) -> Bool { b >= 48 && b <= 57 }
-
-    static func isHostname(_ s: ArraySlice<UInt8>) -> Bool {
-        for b in s {
-            let ok = (b >= 48 && b <= 57) || (b >= 65 && b <= 90) || (b >= 97 && b <= 122)
-                || b == UInt8(ascii: "-") || b == UInt8(ascii: "_") || b == UInt8(ascii: ".")
-                || b == UInt8(ascii: ":") || b == UInt8(ascii: "@") || b == UInt8(ascii: "/")
-            if !ok { return false }
-        }
-        return true
-    }
 
     static func number(_ line: [UInt8], _ at: Int, _ len: Int) -> Int? {
         guard at + len <= line.count else { return nil }
@@ -123,7 +31,6 @@ public enum SyslogParser {
         return Int32(frac)
     }
 
-    /// `Mmm dd hh:mm:ss` (optionally `Mmm dd yyyy hh:mm:ss`), in the local zone.
     /// The month (0-11) of a BSD stamp's `Jan`…`Dec`, compared as bytes (no String per line).
     @inline(__always)
     static func monthIndex(_ a: UInt8, _ b: UInt8, _ c: UInt8) -> Int? {
@@ -144,9 +51,14 @@ public enum SyslogParser {
         }
     }
 
+    /// `Mmm dd hh:mm:ss[.frac]`, also with the year before the time (`Mmm dd yyyy hh:mm:ss`) or
+    /// after it (`Mmm dd hh:mm:ss yyyy`), in the local zone. The month's first letter is upper
+    /// case, the others either case (`Oct`, `OCT`), as syslog-ng takes them. Out-of-range fields
+    /// are carried as syslog-ng 3.38 carries them: seconds into minutes, minutes wrap without
+    /// carrying, each 24 hours add two days, days into months.
     static func parseBSDStamp(_ line: [UInt8], at i: Int, now: LogStamp) -> (LogStamp, Int)? {
-        guard i + 15 <= line.count else { return nil }
-        guard let month = monthIndex(line[i], line[i + 1], line[i + 2]), line[i + 3] == UInt8(ascii: " "),
+        guard i + 15 <= line.count, line[i] >= 65 && line[i] <= 90,
+              let month = monthIndex(line[i], line[i + 1] | 0x20, line[i + 2] | 0x20), line[i + 3] == UInt8(ascii: " "),
               let day = number(line, i + 4, 2), line[i + 6] == UInt8(ascii: " ") else { return nil }
         var p = i + 7
         var year: Int?
@@ -159,6 +71,11 @@ public enum SyslogParser {
               let ss = number(line, p + 6, 2) else { return nil }
         p += 8
         let usec = parseFraction(line, at: &p)
+        if year == nil, p + 5 <= line.count, line[p] == UInt8(ascii: " "), let y = number(line, p + 1, 4),
+           p + 5 == line.count || line[p + 5] == UInt8(ascii: " ") {
+            year = y
+            p += 5
+        }
         let nowC = now.components()
         var y = year ?? nowC.year
         if year == nil {
@@ -166,7 +83,9 @@ public enum SyslogParser {
             if month + 1 == 12 && nowC.month == 1 { y -= 1 }
             if month + 1 == 1 && nowC.month == 12 { y += 1 }
         }
-        let local = CivilTime.unixSeconds(year: y, month: month + 1, day: day, hour: hh, minute: mm, second: ss)
+        let minute = (mm + ss / 60) % 60
+        let local = CivilTime.unixSeconds(year: y, month: month + 1, day: day + 2 * (hh / 24), hour: hh % 24,
+                                          minute: minute, second: ss % 60)
         let off = LocalZone.offset(at: local)
         let secs = local - Int64(off)
         return (LogStamp(seconds: secs, microseconds: usec, utcOffset: LocalZone.offset(at: secs)), p - i)

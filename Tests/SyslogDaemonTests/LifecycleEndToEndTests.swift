@@ -52,6 +52,8 @@ import SyslogCore
         #expect(waitUntil { d.stderr.contains("Error parsing configuration") })
         writeText(conf, Self.config(dir, prefix: "v3 "))
         d.signal(SIGHUP)
+        // The last lines must come after this reload (the signal is handled asynchronously).
+        #expect(waitUntil { d.stderr.ranges(of: "Configuration reload finished").count >= 2 }, "stderr: \(d.stderr)")
         feed(total - next + 1)
         d.closeStdin()
         #expect(d.wait(timeout: 30) == 0, "stderr: \(d.stderr)")

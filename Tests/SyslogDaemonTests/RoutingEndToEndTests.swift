@@ -45,14 +45,17 @@ import Testing
         #expect(d.wait(timeout: 20) == 0, "stderr: \(d.stderr)")
         let host = GlobalHost.name
         let def = lines(dir + "/default.log")
-        #expect(def.count == 4)
+        #expect(def.count == 6)
         let stampPattern = #/^[A-Z][a-z]{2} [ 0-3][0-9] [0-2][0-9]:[0-5][0-9]:[0-5][0-9] /#
         #expect(def[0].firstMatch(of: stampPattern) != nil)
         #expect(def[0].hasSuffix(" \(host) hello"))
         #expect(def[1] == "Nov  5 01:02:03 \(host) prog[42]: text here")
-        // log-msg-size(200): the long line is cut at 200 bytes, the next line is intact.
+        // log-msg-size(200): the long line is split every 200 bytes, as syslog-ng splits it; the
+        // next line is intact.
         #expect(def[2].hasSuffix(" " + String(repeating: "x", count: 200)))
-        #expect(def[3].hasSuffix(" after the long line"))
+        #expect(def[3].hasSuffix(" " + String(repeating: "x", count: 200)))
+        #expect(def[4].hasSuffix(" " + String(repeating: "x", count: 100)))
+        #expect(def[5].hasSuffix(" after the long line"))
         let fields = lines(dir + "/fields.log")
         #expect(fields[1] == "prog|42|\(host)|38|prog[42]: |text here|.source.s_in|s_in|127.0.0.1")
         // As syslog-ng 3.38: a bare word is taken as the program name, kept as the header.

@@ -27,21 +27,22 @@ import Testing
         }
     }
 
-    @Test func aLongLineIsCutOnceAndItsRestDiscarded() {
+    @Test func aLongLineIsSplitAtTheLimitAsSyslogNgSplitsIt() {
         let (frames, pending) = Self.frames(Self.bytes("abcdefgh\nxy\n"), max: 3)
-        #expect(frames == [.init(Self.bytes("abc"), truncated: true), .init(Self.bytes("xy"))])
+        #expect(frames == [.init(Self.bytes("abc"), truncated: true), .init(Self.bytes("def"), truncated: true),
+                           .init(Self.bytes("gh")), .init(Self.bytes("xy"))])
         #expect(pending == nil)
     }
 
-    @Test func aLineOfExactlyTheLimitIsTruncatedAsSyslogNgDoes() {
+    @Test func aLineOfExactlyTheLimitIsOneRecord() {
         let (frames, _) = Self.frames(Self.bytes("abc\n"), max: 3)
-        #expect(frames == [.init(Self.bytes("abc"), truncated: true)])
+        #expect(frames == [.init(Self.bytes("abc"))])
     }
 
-    @Test func theRestOfADiscardedLineIsNotPending() {
+    @Test func theRestOfASplitLineIsPending() {
         let (frames, pending) = Self.frames(Self.bytes("abcdef"), max: 3)
-        #expect(frames.count == 1)
-        #expect(pending == nil)
+        #expect(frames == [.init(Self.bytes("abc"), truncated: true)])
+        #expect(pending == Self.bytes("def"))
     }
 
     @Test func aCarriedPartialLineIsContinued() {
@@ -50,8 +51,8 @@ import Testing
         #expect(pending == Self.bytes("next"))
     }
 
-    @Test func invalidUTF8AndNULBytesPassThrough() {
+    @Test func invalidUTF8PassesThroughAndANULEndsARecord() {
         let (frames, _) = Self.frames([0xff, 0x00, 0xfe, 0x0a])
-        #expect(frames == [.init([0xff, 0x00, 0xfe])])
+        #expect(frames == [.init([0xff]), .init([0xfe])])
     }
 }

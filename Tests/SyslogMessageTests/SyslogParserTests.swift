@@ -109,19 +109,59 @@ struct SyslogParserTests {
         #expect(m.text(.message) == "msg")
     }
 
-    @Test("an out-of-range PRI is not taken as a PRI")
-    func invalidPri() {
-        let m = parse("<999>x")
-        #expect(m.pri == 13)
-        #expect(m.text(.program) == "<999>x")
-        #expect(m.text(.message) == "")
+    @Test("a PRI above 191 is kept, as syslog-ng keeps it; above 65535 it wraps")
+    func largePri() {
+        let m = parse("<999>x: y")
+        #expect(m.pri == 999)
+        #expect(m.text(.program) == "x")
+        #expect(parse("<191>p: m").pri == 191)
+        #expect(parse("<192>p: m").pri == 192)
+        #expect(parse("<65537>p: m").pri == 1)
+        #expect(parse("<0>Nov 25 10:00:00 h p: m").pri == 0)
     }
 
-    @Test("largest valid PRI is 191")
-    func maxPri() {
-        #expect(parse("<191>p: m").pri == 191)
-        #expect(parse("<192>p: m").pri == 13)
-        #expect(parse("<0>p: m").pri == 0)
+    @Test("a malformed PRI makes the line malformed (the source posts syslog-ng's error message instead)",
+          arguments: ["<<13>>x", "<abc>x", "<13 x", "<1a>x"])
+    func malformedPri(line: String) {
+        let m = LogMessage()
+        #expect(!SyslogParser.parseRFC3164(Array(line.utf8), into: m))
+        let e = LogMessage()
+        SyslogParser.errorMessage(for: Array(line.utf8), into: e)
+        #expect(e.pri == 43 && e.text(.program) == "syslog-ng")
+        #expect(e.text(.message) == "Error processing log message: " + line)
+    }
+
+    @Test("Cisco sequence numbers and clock marks: .SDATA.meta.sequenceId, .SDATA.timeQuality.isSynced")
+    func cisco() {
+        let m = parse("<189>45: *Mar  1 00:00:35.543: %SYS-5-CONFIG_I: Configured")
+        #expect(m["SDATA.meta.sequenceId"] == nil)
+        #expect(m[".SDATA.meta.sequenceId"] == .string("45"))
+        #expect(m[".SDATA.timeQuality.isSynced"] == .string("0"))
+        #expect(m.text(.program) == "%SYS-5-CONFIG_I" && m.text(.message) == "Configured")
+        #expect(parse("<189>46: .Mar  1 00:00:35: %X: y")[".SDATA.timeQuality.isSynced"] == .string("1"))
+    }
+
+    @Test("without a stamp the kernel facility means PROGRAM=kernel and the rest is the message")
+    func kernel() {
+        let m = parse("<6>[12345.678] usb 1-1: new device")
+        #expect(m.text(.program) == "kernel")
+        #expect(m.text(.message) == "[12345.678] usb 1-1: new device")
+        #expect(parse("<6>Nov 25 10:00:00 h p: m").text(.program) == "p")
+    }
+
+    @Test("$MSGHDR is the header as written when it is not PROGRAM[PID]: ")
+    func headerAsWritten() {
+        #expect(parse("<13>Nov 25 10:00:00 h prog:x").text(.legacyMsghdr) == "prog:")
+        #expect(parse("<13>Nov 25 10:00:00 h : x").text(.legacyMsghdr) == ": ")
+        #expect(parse("<13>Nov 25 10:00:00 h prog[]: x").text(.legacyMsghdr) == "prog[]: ")
+        #expect(parse("<13>Nov 25 10:00:00 h prog[1]: x")[.legacyMsghdr] == nil)
+    }
+
+    @Test("invalid UTF-8 is kept byte for byte")
+    func invalidUTF8() {
+        let m = LogMessage()
+        SyslogParser.parseRFC3164(Array("<13>Nov 25 10:00:00 h p: a".utf8) + [0xff, 0xfe], into: m)
+        #expect(m[.message] == .rawString(Array("a".utf8) + [0xff, 0xfe]))
     }
 
     @Test("degenerate lines never crash", arguments: [
@@ -131,9 +171,8 @@ struct SyslogParserTests {
         "<13>Nov 25 10:00:00 host:", "<13>2026-11-25T10:00:00.", "\u{00e9}t\u{00e9}: x",
     ])
     func noCrash(line: String) {
-        let m = parse(line)
-        #expect(m[.message] != nil)
-        #expect(m.pri < 192)
+        let m = LogMessage()
+        if SyslogParser.parseRFC3164(Array(line.utf8), into: m) { #expect(m[.message] != nil) }
     }
 
     @Test("an empty line gives an empty message and nothing else")
@@ -144,11 +183,12 @@ struct SyslogParserTests {
         #expect(m.text(.message) == "")
     }
 
-    @Test("unclosed pid bracket")
+    @Test("unclosed pid bracket: the PID ends at the space, as syslog-ng reads it")
     func unclosedPid() {
         let m = parse("prog[12 text")
         #expect(m.text(.program) == "prog")
-        #expect(m[.pid] == nil)
+        #expect(m[.pid] == .string("12"))
+        #expect(m.text(.message) == "text")
     }
 
     @Test("BSD stamps take the year of now", arguments: [

@@ -31,6 +31,8 @@ final class NetworkListener: @unchecked Sendable {
     private var connections: [ObjectIdentifier: StreamConnectionHandler] = [:]
     /// The TLS context new connections get (`transport("tls")`); set with each configuration.
     private var tlsContext: NIOSSLContext?
+    /// The sequence number of the last local message (unix sockets).
+    private var localSequence: UInt64 = 0
     /// The address bound, e.g. `127.0.0.1:5514` (port 0 binds a free port).
     private(set) var boundAddress = ""
 
@@ -255,9 +257,16 @@ final class NetworkListener: @unchecked Sendable {
     /// Posts one record from `peer` (loop; `poster` is set).
     @inline(__always)
     func post(_ frame: SyslogFrame, from peer: Peer, to poster: SourcePoster) {
+        // Empty records are skipped, as syslog-ng skips them.
+        guard frame.bytes.readableBytes > 0 else { return }
         let bytes = frame.bytes.withUnsafeReadableBytes { [UInt8]($0) }
         let msg = settings.message(bytes)
         peer.stamp(msg, transport: transportValue)
+        // Local messages are numbered ($SEQNUM, `[meta sequenceId=…]` in $SDATA).
+        if peer.isLocal {
+            localSequence &+= 1
+            msg.sequence = localSequence
+        }
         if frame.truncated {
             truncated.add(1, ordering: .relaxed)
             InternalLog.shared.warning("Incoming message longer than log-msg-size, truncating",

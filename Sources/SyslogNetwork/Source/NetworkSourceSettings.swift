@@ -57,10 +57,13 @@ public struct NetworkSourceSettings: Sendable {
         msg.rawSize = bytes.count
         switch format {
         case .rfc3164:
-            SyslogParser.parseRFC3164(bytes, into: msg, defaultPriority: defaultPriority)
+            if !SyslogParser.parseRFC3164(bytes, into: msg, defaultPriority: defaultPriority) {
+                SyslogParser.errorMessage(for: bytes, into: msg)
+            }
         case .rfc5424:
-            if !SyslogParser.parseRFC5424(bytes, into: msg) {
-                SyslogParser.parseRFC3164(bytes, into: msg, defaultPriority: defaultPriority)
+            if !SyslogParser.parseRFC5424(bytes, into: msg),
+               !SyslogParser.parseRFC3164(bytes, into: msg, defaultPriority: defaultPriority) {
+                SyslogParser.errorMessage(for: bytes, into: msg)
             }
         case .noParse:
             msg.pri = defaultPriority

@@ -189,8 +189,8 @@ extension MessageType {
                 msg[.message] = .string(String(decoding: line, as: UTF8.self))
             } else if flags.contains("syslog-protocol") && SyslogParser.parseRFC5424(line, into: msg) {
                 // RFC 5424
-            } else {
-                SyslogParser.parseRFC3164(line, into: msg)
+            } else if !SyslogParser.parseRFC3164(line, into: msg) {
+                SyslogParser.errorMessage(for: line, into: msg)
             }
             if flags.contains("store-raw-message") { msg[.rawmsg] = .string(String(decoding: bytes, as: UTF8.self)) }
             return wrap(msg, gil)

@@ -123,28 +123,19 @@ final class NetworkListener: @unchecked Sendable {
                 .channelOption(ChannelOptions.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: 65_536))
                 .channelOption(ChannelOptions.maxMessagesPerRead, value: 16)
                 .channelInitializer { [self] ch in
-                    do {
-                        try ch.syncOptions?.setOption(ChannelOptions.autoRead, value: false)
-                        try ch.pipeline.syncOperations.addHandler(UnixDatagramHandler(listener: self))
-                        return ch.eventLoop.makeSucceededVoidFuture()
-                    } catch {
-                        return ch.eventLoop.makeFailedFuture(error)
-                    }
+                    Self.pausedPipeline(ch, UnixDatagramHandler(listener: self))
                 }
                 .takingOwnershipOfDescriptor(input: fd).wait()
         case .udp:
+            // recvmmsg: up to 16 datagrams per system call, each up to `datagramSlot` bytes.
+            let slot = Self.datagramSlot(s.maxSize)
             var bootstrap = DatagramBootstrap(group: group)
                 .channelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
-                .channelOption(ChannelOptions.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: 65_536))
-                .channelOption(ChannelOptions.maxMessagesPerRead, value: 16)
+                .channelOption(ChannelOptions.datagramVectorReadMessageCount, value: 16)
+                .channelOption(ChannelOptions.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: 16 * slot))
+                .channelOption(ChannelOptions.maxMessagesPerRead, value: 4)
                 .channelInitializer { [self] ch in
-                    do {
-                        try ch.syncOptions?.setOption(ChannelOptions.autoRead, value: false)
-                        try ch.pipeline.syncOperations.addHandler(DatagramHandler(listener: self))
-                        return ch.eventLoop.makeSucceededVoidFuture()
-                    } catch {
-                        return ch.eventLoop.makeFailedFuture(error)
-                    }
+                    Self.pausedPipeline(ch, DatagramHandler(listener: self))
                 }
             if s.reusePort { bootstrap = bootstrap.channelOption(ChannelOptions.socketOption(NIOBSDSocket.Option(rawValue: SO_REUSEPORT)), value: 1) }
             if let r = s.receiveBuffer { bootstrap = bootstrap.channelOption(ChannelOptions.socketOption(.so_rcvbuf), value: SocketOptionValue(r)) }
@@ -156,6 +147,22 @@ final class NetworkListener: @unchecked Sendable {
             chmod(s.path, mode_t(s.permissions))
         } else if let a = channel?.localAddress {
             boundAddress = "\(a.ipAddress ?? s.host):\(a.port ?? s.port)"
+        }
+    }
+
+    /// The largest UDP datagram read whole: `log-msg-size()`, at most 16 KiB (longer ones are
+    /// cut by the kernel; syslog over UDP stays well below).
+    static func datagramSlot(_ maxSize: Int) -> Int { max(2048, min(maxSize, 16_384)) }
+
+    /// Sets up a datagram channel (on its loop): not reading until a configuration attaches,
+    /// `handler` at the end of its pipeline.
+    private static func pausedPipeline(_ ch: any Channel, _ handler: some ChannelHandler & Sendable) -> EventLoopFuture<Void> {
+        do {
+            try ch.syncOptions?.setOption(ChannelOptions.autoRead, value: false)
+            try ch.pipeline.syncOperations.addHandler(handler)
+            return ch.eventLoop.makeSucceededVoidFuture()
+        } catch {
+            return ch.eventLoop.makeFailedFuture(error)
         }
     }
 

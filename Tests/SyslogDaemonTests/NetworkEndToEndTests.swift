@@ -13,6 +13,7 @@ import Glibc
     func receive() throws {
         let s = Scratch()
         s.write("""
+            options { use-dns(no); };
             source s { network(ip("127.0.0.1") port(0)); syslog(ip("127.0.0.1") port(0)); udp(ip("127.0.0.1") port(0)); };
             destination d { file("\(s.out)" template("$TRANSPORT $SOURCEIP $HOST $PROGRAM ${.SDATA.exampleSDID@32473.iut} $MSG\\n")); };
             log { source(s); destination(d); };
@@ -40,6 +41,47 @@ import Glibc
         #expect(out.contains("rfc5424+tcp 127.0.0.1 127.0.0.1 evntslog 3 An application event"))
         #expect(out.contains("rfc5424+tcp 127.0.0.1 127.0.0.1 app  plain line"))
         #expect(out.contains("rfc3164+udp 127.0.0.1 127.0.0.1 uprog  over udp"))
+    }
+
+    /// What the system resolver calls 127.0.0.1 (its first label), nil without a name.
+    static func loopbackName() -> String? {
+        var a = sockaddr_in()
+        a.sin_family = sa_family_t(AF_INET)
+        a.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var host = [CChar](repeating: 0, count: 1025)
+        let rc = withUnsafePointer(to: &a) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                getnameinfo($0, socklen_t(MemoryLayout<sockaddr_in>.size), &host, socklen_t(host.count), nil, 0, NI_NAMEREQD)
+            }
+        }
+        guard rc == 0 else { return nil }
+        let name = String(decoding: host.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        return String(name.split(separator: ".").first ?? "")
+    }
+
+    @Test("use-dns(): the sender's name is $HOST_FROM (and $HOST with keep-hostname(no)) by default, as syslog-ng; use-dns(no) keeps the address; $SOURCEIP stays the address")
+    func useDNS() throws {
+        let s = Scratch()
+        s.write("""
+            source s { network(ip("127.0.0.1") port(0)); network(ip("127.0.0.1") port(0) use-dns(no));
+                       network(ip("127.0.0.1") port(0) use-dns(persist_only)); };
+            destination d { file("\(s.out)" template("$HOST_FROM $HOST $SOURCEIP $MSG\\n")); };
+            log { source(s); destination(d); };
+            """)
+        let (d, ports) = try s.startListening(3)
+        guard ports.count == 3 else { _ = d.stop(); Issue.record("ports: \(s.stderr)"); return }
+        for (i, p) in ports.enumerated() {
+            let fd = NetSockets.connect(p)
+            NetSockets.send(fd, "<13>Dec  1 10:00:00 sender prog: m\(i)\n")
+            close(fd)
+        }
+        #expect(waitUntil { lines(s.out).count == 3 })
+        #expect(d.stop() == 0)
+        let out = Set(lines(s.out))
+        let name = Self.loopbackName() ?? "127.0.0.1"
+        #expect(out.contains("\(name) \(name) 127.0.0.1 m0"), "\(out)")
+        #expect(out.contains("127.0.0.1 127.0.0.1 127.0.0.1 m1"), "\(out)")
+        #expect(out.contains { $0.hasSuffix(" 127.0.0.1 m2") && !$0.hasPrefix("sender") }, "\(out)")
     }
 
     @Test("keep-hostname(yes) keeps the sender's HOST; $PEERIP/$PEERPORT name the connection")

@@ -4,7 +4,7 @@ import SyslogTemplates
 extension ConfigBuilder {
     /// Global options that are accepted and have no effect here (yet).
     static let acceptedGlobalOptions: Set<String> = [
-        "use-dns", "dns-cache", "dns-cache-size", "dns-cache-expire", "dns-cache-expire-failed",
+        "dns-cache", "dns-cache-size", "dns-cache-expire", "dns-cache-expire-failed",
         "dns-cache-hosts", "normalize-hostnames", "mark-freq", "mark-mode", "threaded",
         "bad-hostname", "owner", "group", "dir-owner", "dir-group", "check-hostname",
         "custom-domain", "recv-time-zone", "local-time-zone", "log-fetch-limit", "flush-timeout",
@@ -12,6 +12,15 @@ extension ConfigBuilder {
         "stats-max-dynamics", "stats-lifetime", "log-level", "retention-days", "time-reap",
         "use-time-recvd", "send-time-zone-recvd",
     ]
+
+    /// `use-dns(yes|no|persist_only)`.
+    func dnsMode(_ o: OptionNode) throws(ConfigError) -> DNSMode {
+        let text = try OptionReader.string(o, errors: errors)
+        guard let m = DNSMode(text) else {
+            throw errors.error("Unknown use-dns() value '\(text)'; expecting yes, no or persist_only", at: o.range)
+        }
+        return m
+    }
 
     func applyGlobalOptions(_ options: [OptionNode]) throws(ConfigError) {
         for o in options {
@@ -44,6 +53,7 @@ extension ConfigBuilder {
             case "stats-freq": globals.statsFreq = try OptionReader.int(o, errors: errors)
             case "stats-level": globals.statsLevel = try OptionReader.int(o, errors: errors)
             case "use-fqdn": globals.useFQDN = try OptionReader.bool(o, errors: errors)
+            case "use-dns": globals.useDNS = try dnsMode(o)
             case "stats":
                 for s in o.options {
                     switch s.name {

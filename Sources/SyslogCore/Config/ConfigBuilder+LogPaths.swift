@@ -181,7 +181,9 @@ extension ConfigBuilder {
             o.flags = try OptionReader.strings(f, errors: errors).map { String($0.map { $0 == "_" ? "-" : $0 }) }
             o.flagsRange = f.range
         }
-        for accepted in ["keep-timestamp", "use-dns", "use-fqdn", "dns-cache", "normalize-hostnames",
+        if let d = reader.take("use-dns") { o.useDNS = try dnsMode(d) }
+        o.useFQDN = try reader.bool("use-fqdn")
+        for accepted in ["keep-timestamp", "dns-cache", "normalize-hostnames",
                          "time-zone", "encoding", "format", "log-fetch-limit", "log-prefix", "pad-size",
                          "optional", "follow-freq", "hook-commands", "internal", "persist-name"] {
             _ = reader.take(accepted)

@@ -28,6 +28,9 @@ public struct GlobalOptions: Sendable {
     public var statsFreq = 600
     public var statsLevel = 0
     public var useFQDN = false
+    /// `use-dns()`: senders' addresses are resolved to names for `$HOST_FROM` (and `$HOST`
+    /// with `keep-hostname(no)`), as syslog-ng does by default.
+    public var useDNS: DNSMode = .yes
     /// The local host name (`$LOGHOST`, `$HOST` of local messages).
     public var localHostname: String = GlobalOptions.hostname()
 
@@ -49,5 +52,21 @@ public struct GlobalOptions: Sendable {
         guard gethostname(&buf, 255) == 0 else { return "localhost" }
         let full = String(decoding: buf.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         return full.split(separator: ".").first.map(String.init) ?? full
+    }
+}
+
+/// `use-dns(yes|no|persist_only)`: resolve senders' addresses through the system resolver, not
+/// at all, or only from `/etc/hosts`.
+public enum DNSMode: Sendable, Equatable {
+    case yes, no, persistOnly
+
+    /// Reads the option's value (`yes`/`no` and syslog-ng's other boolean words, `persist_only`).
+    public init?(_ text: String) {
+        switch text.lowercased().map({ $0 == "-" ? "_" : $0 }).reduce("", { $0 + String($1) }) {
+        case "yes", "on", "true", "1": self = .yes
+        case "no", "off", "false", "0": self = .no
+        case "persist_only": self = .persistOnly
+        default: return nil
+        }
     }
 }

@@ -69,6 +69,9 @@ public struct SourceOptions: Sendable {
     public var defaultFacility: Int? = nil
     public var defaultSeverity: Int? = nil
     public var logMsgSize: Int? = nil
+    /// `use-dns()`, `use-fqdn()` of the source (nil: the global ones).
+    public var useDNS: DNSMode? = nil
+    public var useFQDN: Bool? = nil
     /// `flags()`, `_` folded to `-`, read once for every source driver.
     public var flags: [String] = []
     /// Where `flags()` is written (for a driver's error about one of them).

@@ -211,8 +211,8 @@ public final class SourcePoster: @unchecked Sendable {
         if !sourceSet {
             let resolved: String
             if let address = msg.sourceAddress {
-                resolved = address
-                msg[.hostFrom] = .string(address)
+                resolved = msg.sourceName ?? address
+                msg[.hostFrom] = .string(resolved)
             } else {
                 resolved = localHostText
                 msg[.hostFrom] = localHost

@@ -106,7 +106,8 @@ final class DatagramHandler: ChannelInboundHandler, @unchecked Sendable {
         guard let poster = listener.poster else { return }
         if envelope.remoteAddress != lastAddress {
             lastAddress = envelope.remoteAddress
-            lastPeer = Peer(ip: envelope.remoteAddress.ipAddress ?? "0.0.0.0", port: envelope.remoteAddress.port ?? 0)
+            lastPeer = Peer(ip: envelope.remoteAddress.ipAddress ?? "0.0.0.0", port: envelope.remoteAddress.port ?? 0,
+                            resolving: listener.settings)
         }
         listener.postDatagram(envelope.data, from: lastPeer, to: poster)
     }

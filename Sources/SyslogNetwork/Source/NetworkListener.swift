@@ -210,6 +210,8 @@ final class NetworkListener: @unchecked Sendable {
             self.settings.maxConnections = settings.maxConnections
             self.settings.defaultPriority = settings.defaultPriority
             self.settings.transportName = settings.transportName
+            self.settings.dns = settings.dns
+            self.settings.fqdn = settings.fqdn
             self.transportValue = .string(settings.transportName)
             self.poster = poster
             for c in connections.values { c.resume() }
@@ -233,7 +235,8 @@ final class NetworkListener: @unchecked Sendable {
 
     private func adopt(_ ch: any Channel) -> EventLoopFuture<Void> {
         let remote = ch.remoteAddress
-        let peer = settings.isUnix ? Peer.local : Peer(ip: remote?.ipAddress ?? "0.0.0.0", port: remote?.port ?? 0)
+        let peer = settings.isUnix ? Peer.local
+            : Peer(ip: remote?.ipAddress ?? "0.0.0.0", port: remote?.port ?? 0, resolving: settings)
         if connections.count >= settings.maxConnections {
             refused.add(1, ordering: .relaxed)
             InternalLog.shared.error("Number of allowed concurrent connections reached, rejecting connection",

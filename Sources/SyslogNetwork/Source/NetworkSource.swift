@@ -65,7 +65,7 @@ final class NetworkSource: SourceDriver, @unchecked Sendable {
     }
 
     /// Options accepted and ignored (DNS is never used; TLS comes later).
-    static let accepted = ["keep-alive", "log-fetch-limit", "use-dns", "use-fqdn", "dns-cache", "so-keepalive",
+    static let accepted = ["keep-alive", "log-fetch-limit", "dns-cache", "so-keepalive",
                            "so-sndbuf", "so-broadcast", "ip-ttl", "ip-tos", "listen-backlog", "encoding",
                            "dynamic-window-size", "dynamic-window-stats-freq", "dynamic-window-realloc-ticks",
                            "tcp-keepalive-time", "tcp-keepalive-intvl", "tcp-keepalive-probes"]
@@ -143,11 +143,13 @@ final class NetworkSource: SourceDriver, @unchecked Sendable {
         let receiveBuffer = try reader.int("so-rcvbuf")
         let reusePort = try reader.bool("so-reuseport") ?? false
         let proto = format == .rfc5424 ? "rfc5424" : "rfc3164"
-        let settings = NetworkSourceSettings(
+        var settings = NetworkSourceSettings(
             transport: transport, host: host, port: port, format: format, framing: framing,
             maxConnections: maxConnections, maxSize: ctx.sourceOptions.logMsgSize ?? ctx.globals.logMsgSize,
             transportName: "\(proto)+\(transport.rawValue)", defaultPriority: ctx.sourceOptions.defaultPriority,
             receiveBuffer: receiveBuffer, reusePort: reusePort, driverName: driver, tls: tls, driverID: ctx.driverID)
+        settings.dns = ctx.sourceOptions.useDNS ?? ctx.globals.useDNS
+        settings.fqdn = ctx.sourceOptions.useFQDN ?? ctx.globals.useFQDN
         return Config(settings: settings, stopTimeout: ctx.globals.stopTimeout)
     }
 }

@@ -39,6 +39,9 @@ public struct NetworkSourceSettings: Sendable {
     public var isStream: Bool { transport != .udp && transport != .unixDgram }
     /// A unix domain socket: `path` names it, messages are local.
     public var isUnix: Bool { transport == .unixStream || transport == .unixDgram }
+    /// `use-dns()` and `use-fqdn()`: whether and how senders' addresses become `$HOST_FROM`.
+    public var dns: DNSMode = .yes
+    public var fqdn = false
     /// The socket file of `unix-stream()`/`unix-dgram()`, and its `perm()`.
     public var path: String = ""
     public var permissions: Int = 0o666
@@ -78,13 +81,21 @@ struct Peer {
     /// A local peer (unix socket): no address, `$HOST` is the local host name.
     var isLocal = false
     let ip: String
+    /// The resolved name (`use-dns()`), nil: the address stands for the sender.
+    var name: String?
     let ipValue: LogValue
     let portValue: LogValue
 
-    init(ip: String, port: Int) {
+    init(ip: String, port: Int, name: String? = nil) {
         self.ip = ip
+        self.name = name
         self.ipValue = .string(ip)
         self.portValue = .string(String(port))
+    }
+
+    /// A remote peer, its name resolved as `settings` ask.
+    init(ip: String, port: Int, resolving settings: NetworkSourceSettings) {
+        self.init(ip: ip, port: port, name: HostNames.name(for: ip, mode: settings.dns, fqdn: settings.fqdn))
     }
 
     static let local: Peer = {
@@ -105,6 +116,7 @@ struct Peer {
             return
         }
         msg.sourceAddress = ip
+        msg.sourceName = name
         msg[Peer.peerIP] = ipValue
         msg[Peer.peerPort] = portValue
         msg[.transport] = transport

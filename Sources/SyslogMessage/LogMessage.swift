@@ -65,9 +65,6 @@ public final class LogMessage: @unchecked Sendable {
     }
     /// The sender's address as text (nil: local, rendered 127.0.0.1 by $SOURCEIP).
     public var sourceAddress: String?
-    /// The sender's name when its address was resolved (`use-dns()`): `$HOST_FROM`, and `$HOST`
-    /// with `keep-hostname(no)`; nil: the address is used.
-    public var sourceName: String?
     /// Size of the raw message as received, for counters.
     public var rawSize: Int {
         get { Int(rawSizeStorage) }
@@ -270,7 +267,6 @@ public final class LogMessage: @unchecked Sendable {
         m.addedTags = addedTags
         m.sourceTag = sourceTag
         m.sourceAddress = sourceAddress
-        m.sourceName = sourceName
         m.rawSize = rawSize
         m.isLocal = isLocal
         m.sequence = sequence

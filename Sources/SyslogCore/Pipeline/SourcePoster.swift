@@ -211,8 +211,13 @@ public final class SourcePoster: @unchecked Sendable {
         if !sourceSet {
             let resolved: String
             if let address = msg.sourceAddress {
-                resolved = msg.sourceName ?? address
-                msg[.hostFrom] = .string(resolved)
+                // A network source sets HOST_FROM itself when it resolved the sender's name.
+                if let name = msg[.hostFrom] {
+                    resolved = name.text
+                } else {
+                    resolved = address
+                    msg[.hostFrom] = .string(address)
+                }
             } else {
                 resolved = localHostText
                 msg[.hostFrom] = localHost

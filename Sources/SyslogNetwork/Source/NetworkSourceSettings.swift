@@ -83,12 +83,14 @@ struct Peer {
     let ip: String
     /// The resolved name (`use-dns()`), nil: the address stands for the sender.
     var name: String?
+    let nameValue: LogValue?
     let ipValue: LogValue
     let portValue: LogValue
 
     init(ip: String, port: Int, name: String? = nil) {
         self.ip = ip
         self.name = name
+        self.nameValue = name.map { .string($0) }
         self.ipValue = .string(ip)
         self.portValue = .string(String(port))
     }
@@ -116,7 +118,7 @@ struct Peer {
             return
         }
         msg.sourceAddress = ip
-        msg.sourceName = name
+        if let nameValue { msg[.hostFrom] = nameValue }
         msg[Peer.peerIP] = ipValue
         msg[Peer.peerPort] = portValue
         msg[.transport] = transport

@@ -213,16 +213,16 @@ import Glibc
             destination d { file("\(s.out)" template("$TRANSPORT $SOURCEIP $PROGRAM $MSG\\n")); };
             log { source(s); destination(d); };
             """)
-        let d = try s.start()
+        let d = try s.start(["-v"])
         var st = stat()
-        _ = waitUntil { stat(stream, &st) == 0 && stat(dgram, &st) == 0 }
+        _ = waitUntil { stat(stream, &st) == 0 && stat(dgram, &st) == 0 && s.stderr.contains("syslog-ng starting up") }
         #expect(stat(stream, &st) == 0 && st.st_mode & 0o777 == 0o600, "\(s.stderr)")
         let fd = NetSockets.unixConnect(stream)
         #expect(fd >= 0)
         NetSockets.send(fd, "<13>Dec  1 10:00:00 prog[5]: over a unix stream\n")
         close(fd)
         #expect(NetSockets.unixSendDatagram(dgram, "<13>Dec  1 10:00:00 other: over a unix datagram"))
-        #expect(waitUntil { lines(s.out).count == 2 }, "\(lines(s.out))\n\(s.stderr)")
+        #expect(waitUntil { lines(s.out).count == 2 }, "\(lines(s.out))\nstderr: \(s.stderr)")
         // A reload without the sources removes their socket files.
         writeText(s.conf, "@version: 4.8\nsource s { example-msg-generator(num(1)); };\ndestination d { file(\"\(s.out)\"); };\nlog { source(s); destination(d); };\n")
         d.signal(SIGHUP)

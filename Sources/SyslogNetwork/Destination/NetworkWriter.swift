@@ -101,15 +101,18 @@ final class NetworkWriter: DestinationWriter {
 
     private func sendDatagrams(_ count: Int) -> Int {
         var start = 0
-        for end in ends {
-            let n = out.withUnsafeBytes { raw in
-                Glibc.send(fd, raw.baseAddress! + start, end - start, Int32(MSG_NOSIGNAL))
-            }
+        for (i, end) in ends.enumerated() {
+            var n: Int
+            repeat {
+                n = out.withUnsafeBytes { raw in
+                    Glibc.send(fd, raw.baseAddress! + start, end - start, Int32(MSG_NOSIGNAL))
+                }
+            } while n < 0 && errno == EINTR
             // A datagram the kernel refused (no listener: ECONNREFUSED from an earlier ICMP
             // error) is lost, as UDP is; the next ones are sent.
-            if n < 0 && errno != ECONNREFUSED && errno != EINTR {
+            if n < 0 && errno != ECONNREFUSED {
                 fail("Error sending message", errno: errno)
-                return ends.firstIndex(of: end) ?? 0
+                return i
             }
             start = end
         }

@@ -44,6 +44,7 @@ public final class Daemon {
         ExampleMsgGenerator.register(in: r)
         FileDrivers.register(in: r)
         NetworkDrivers.register(in: r)
+        SourceGroups.register(in: r)
         PythonPlugin.register(in: r)
         return r
     }
@@ -164,6 +165,8 @@ public final class Daemon {
         InternalLog.shared.notice("syslog-ng shutting down", [("version", Daemon.version)])
         if let (_, p) = current {
             p.stopSources()
+            // No configuration runs now: listening sockets close (unix socket files go).
+            for hook in registry.configurationStarted { hook() }
             p.stopDestinations(drain: true)
         }
         current = nil

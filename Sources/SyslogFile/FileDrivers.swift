@@ -23,7 +23,20 @@ public enum FileDrivers {
                                    timeReopen: settings.timeReopen) { FileWriter(settings) }
         }
         StdinSource.register(in: registry)
+        registry.registerSource("file", accepting: ["follow-freq", "multi-line-mode", "multi-line-prefix",
+                                                   "multi-line-garbage", "pad-size", "read-old-records"]) { (reader, ctx) throws(ConfigError) in
+            let (path, range) = try reader.requiredPositional("a file name")
+            let format = try reader.string("format") ?? "syslog"
+            guard format == "linux-kmsg" else {
+                throw ctx.errors.error("file() sources read the kernel log only for now: file(\"/dev/kmsg\" format(\"linux-kmsg\"))",
+                                       at: range)
+            }
+            return KernelLogSource.Config(path: path, policy: SourceRunPolicy(globals: ctx.globals))
+        }
     }
+
+    /// The kernel log device `system()` reads, when this process can read it.
+    public static var kernelLogDevice: String? { KernelLogSource.readableDevice }
 
     /// Accepted for compatibility and ignored (buffering is per batch here).
     static let acceptedWriterOptions = ["flush-lines", "flush-timeout", "fsync", "owner", "group", "dir-owner",

@@ -126,10 +126,23 @@ extension ConfigBuilder {
     func readSourceDrivers(_ name: String, _ drivers: [OptionNode]) throws(ConfigError)
         -> [(config: any SourceDriverConfig, context: BuildContext)] {
         var read: [(config: any SourceDriverConfig, context: BuildContext)] = []
-        for (i, node) in drivers.enumerated() {
+        var pending = drivers[...]
+        var i = 0
+        var depth = 0
+        while let node = pending.popFirst() {
             var ctx = context(name, i)
+            if let group = registry.sourceGroups[node.name] {
+                // The group's drivers take its place (their ranges point at the group call).
+                depth += 1
+                guard depth < 64 else { throw errors.error("Source '\(node.rawName)' expands into itself", at: node.range) }
+                let reader = OptionReader(node, kind: "source", errors: errors)
+                let expanded = try group(reader, ctx)
+                try reader.finish(allowPositional: 0)
+                pending = expanded[...] + pending
+                continue
+            }
             guard let factory = registry.sources[node.name] else {
-                let known = registry.sources.keys.sorted().joined(separator: ", ")
+                let known = (Array(registry.sources.keys) + registry.sourceGroups.keys).sorted().joined(separator: ", ")
                 throw errors.error("Unknown source driver '\(node.rawName)'; known drivers: \(known)", at: node.range)
             }
             let reader = OptionReader(node, kind: "source", errors: errors)
@@ -139,6 +152,7 @@ extension ConfigBuilder {
             for accepted in registry.acceptedOptions["source:" + node.name] ?? [] { _ = reader.takeAll(accepted) }
             try reader.finish(allowPositional: 0)
             read.append((config, ctx))
+            i += 1
         }
         return read
     }

@@ -49,9 +49,14 @@ public typealias SourceFactory = (OptionReader, BuildContext) throws(ConfigError
 /// Makes a destination spec from its config node.
 public typealias DestinationFactory = (OptionReader, BuildContext) throws(ConfigError) -> DestinationSpec
 
+/// Reads a source that stands for several drivers (`system()`, `default-network-drivers()`)
+/// into the driver calls it means, each read as if it were written in the statement.
+public typealias SourceGroupFactory = (OptionReader, BuildContext) throws(ConfigError) -> [OptionNode]
+
 /// The drivers the daemon knows, by config name.
 public final class DriverRegistry {
     public private(set) var sources: [String: SourceFactory] = [:]
+    public private(set) var sourceGroups: [String: SourceGroupFactory] = [:]
     public private(set) var destinations: [String: DestinationFactory] = [:]
     public private(set) var parsers: [String: ParserFactory] = [:]
     /// Runs before a configuration is built (e.g. a fresh Python main module per config).
@@ -70,7 +75,7 @@ public final class DriverRegistry {
         blockHandlers[keyword] = handler
     }
 
-    /// Runs after a configuration started (at start-up, after a reload or a revert): drivers
+    /// Runs after a configuration started (at start-up, after a reload or a revert) and at exit: drivers
     /// release what they kept for a configuration that did not take it (listening sockets).
     public private(set) var configurationStarted: [() -> Void] = []
 
@@ -88,6 +93,12 @@ public final class DriverRegistry {
     public func registerSource(_ name: String, accepting: [String] = [], _ factory: @escaping SourceFactory) {
         sources[name] = factory
         if !accepting.isEmpty { acceptedOptions["source:" + name] = accepting }
+    }
+
+    /// Registers a source that expands into other source drivers (syslog-ng's `system()` and
+    /// `default-network-drivers()`): the factory consumes its options and returns the calls.
+    public func registerSourceGroup(_ name: String, _ factory: @escaping SourceGroupFactory) {
+        sourceGroups[name] = factory
     }
 
     /// Registers a parser driver; `accepting` lists options it accepts and ignores.

@@ -12,18 +12,29 @@ final class StreamConnectionHandler: ChannelInboundHandler, @unchecked Sendable 
 
     private unowned let listener: NetworkListener
     private let channel: any Channel
-    private let peer: Peer
+    /// The sender; nil while its name is being resolved (`use-dns()`), when nothing is posted.
+    private var peer: Peer?
     private var decoder: SyslogFrameDecoder
     /// Bytes read and not yet cut into records (nil when none).
     private var pending: ByteBuffer?
     private var failed = false
+    /// The connection ended while nothing could be posted (between configurations, or before
+    /// its name was known): what it sent is posted, and the handler forgotten, on ``resume()``.
+    private var ended = false
 
-    init(listener: NetworkListener, channel: any Channel, peer: Peer, decoder: SyslogFrameDecoder) {
+    /// The sender's address (for log messages).
+    private let client: String
+
+    init(listener: NetworkListener, channel: any Channel, client: String, peer: Peer?, decoder: SyslogFrameDecoder) {
         self.listener = listener
+        self.client = client
         self.channel = channel
         self.peer = peer
         self.decoder = decoder
     }
+
+    /// Whether records can be posted now.
+    private var canPost: Bool { peer != nil && listener.poster != nil }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         var bytes = unwrapInboundIn(data)
@@ -37,7 +48,7 @@ final class StreamConnectionHandler: ChannelInboundHandler, @unchecked Sendable 
 
     /// Posts the records in `pending` while a configuration is attached.
     private func drain(atEnd: Bool) {
-        guard !failed, let poster = listener.poster, var buffer = pending else { return }
+        guard !failed, let peer, let poster = listener.poster, var buffer = pending else { return }
         pending = nil
         do {
             while let frame = try decoder.next(&buffer) {
@@ -48,7 +59,7 @@ final class StreamConnectionHandler: ChannelInboundHandler, @unchecked Sendable 
             }
         } catch {
             failed = true
-            listener.framingFailed(error, peer: peer)
+            listener.framingFailed(error, client: client)
             channel.close(promise: nil)
             return
         }
@@ -64,23 +75,40 @@ final class StreamConnectionHandler: ChannelInboundHandler, @unchecked Sendable 
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        drain(atEnd: true)
-        listener.poster?.closeBatch()
-        listener.forget(self)
+        if canPost {
+            drain(atEnd: true)
+            listener.poster?.closeBatch()
+            listener.forget(self)
+        } else {
+            // Kept (with what it sent) until a configuration is attached and the name known.
+            ended = true
+        }
         context.fireChannelInactive()
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         // TLS failures (handshake, certificate) reach here from the TLS handler.
-        if !(error is ChannelError) { listener.connectionFailed(error, peer: peer) }
+        if !(error is ChannelError) { listener.connectionFailed(error, client: client) }
         context.close(promise: nil)
     }
 
-    /// A configuration is attached: post what was kept, read again.
+    /// A configuration is attached (or the sender's name became known): post what was kept,
+    /// read again.
     func resume() {
-        drain(atEnd: false)
+        guard canPost else { return }
+        drain(atEnd: ended)
         listener.poster?.closeBatch()
-        channel.setOption(ChannelOptions.autoRead, value: true).whenComplete { _ in }
+        if ended {
+            listener.forget(self)
+        } else {
+            channel.setOption(ChannelOptions.autoRead, value: true).whenComplete { _ in }
+        }
+    }
+
+    /// The sender's name was resolved (on the loop).
+    func resolved(_ peer: Peer) {
+        self.peer = peer
+        resume()
     }
 
     func pause() {

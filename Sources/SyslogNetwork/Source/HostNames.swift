@@ -17,6 +17,12 @@ enum HostNames {
     /// `/etc/hosts`, for `use-dns(persist_only)`: address → first name.
     private static let hostsFile: [String: String] = readHostsFile()
 
+    /// Whether `ip`'s name (or its lack of one) is cached: ``name(for:mode:fqdn:)`` will not block.
+    static func isCached(_ ip: String) -> Bool {
+        let now = monotonicSeconds()
+        return cache.withLock { ($0[ip]?.expires ?? 0) > now }
+    }
+
     /// The name for `ip` (nil: keep the address), shortened to its first label without
     /// `use-fqdn()`.
     static func name(for ip: String, mode: DNSMode, fqdn: Bool) -> String? {

@@ -55,7 +55,7 @@ final class NetworkListener: @unchecked Sendable {
 
     /// The listener for `settings`' address: the one a previous configuration left, or a new one
     /// bound now. Two sources of one configuration cannot share an address.
-    static func acquire(_ settings: NetworkSourceSettings) throws(PipelineInitError) -> NetworkListener {
+    static func acquire(_ settings: NetworkSourceSettings, tls: NIOSSLContext?) throws(PipelineInitError) -> NetworkListener {
         let existing: NetworkListener? = try all.withLock { (map) throws(PipelineInitError) -> NetworkListener? in
             guard let l = map[settings.key] else { return nil }
             guard l.users == 0 else {
@@ -67,6 +67,8 @@ final class NetworkListener: @unchecked Sendable {
         }
         if let existing { return existing }
         let l = NetworkListener(settings)
+        // Connections accepted before the configuration attaches speak TLS too.
+        l.tlsContext = tls
         do {
             try l.bind()
         } catch {
@@ -206,12 +208,10 @@ final class NetworkListener: @unchecked Sendable {
     func attach(_ poster: SourcePoster, settings: NetworkSourceSettings, tls: NIOSSLContext?) {
         loop.execute { [self] in
             self.tlsContext = tls
-            self.settings.format = settings.format
-            self.settings.maxConnections = settings.maxConnections
-            self.settings.defaultPriority = settings.defaultPriority
-            self.settings.transportName = settings.transportName
-            self.settings.dns = settings.dns
-            self.settings.fqdn = settings.fqdn
+            // The key (address) is the same; everything else is the new configuration's
+            // (framing and log-msg-size for new connections, format, limits, names).
+            // Options applied when binding (so-rcvbuf, so-reuseport) keep the first values.
+            self.settings = settings
             self.transportValue = .string(settings.transportName)
             self.poster = poster
             for c in connections.values { c.resume() }
@@ -235,21 +235,33 @@ final class NetworkListener: @unchecked Sendable {
 
     private func adopt(_ ch: any Channel) -> EventLoopFuture<Void> {
         let remote = ch.remoteAddress
-        let peer = settings.isUnix ? Peer.local
-            : Peer(ip: remote?.ipAddress ?? "0.0.0.0", port: remote?.port ?? 0, resolving: settings)
+        let ip = remote?.ipAddress ?? "0.0.0.0"
+        let port = remote?.port ?? 0
         if connections.count >= settings.maxConnections {
             refused.add(1, ordering: .relaxed)
             InternalLog.shared.error("Number of allowed concurrent connections reached, rejecting connection",
-                                     [("client", "\(peer.ip):\(remote?.port ?? 0)"), ("local", boundAddress),
+                                     [("client", settings.isUnix ? "localhost" : "\(ip):\(port)"), ("local", boundAddress),
                                       ("max", String(settings.maxConnections))])
-            return ch.close()
+            return ch.eventLoop.makeFailedFuture(ConnectionRefused())
         }
-        let handler = StreamConnectionHandler(listener: self, channel: ch, peer: peer,
+        // The sender's name (use-dns(yes)) is looked up off the loop, so other connections keep
+        // flowing meanwhile; the connection reads nothing until it is known.
+        let resolveLater = !settings.isUnix && settings.dns == .yes && !HostNames.isCached(ip)
+        let peer: Peer? = settings.isUnix ? Peer.local
+            : resolveLater ? nil : Peer(ip: ip, port: port, resolving: settings)
+        let handler = StreamConnectionHandler(listener: self, channel: ch, client: settings.isUnix ? "localhost" : ip, peer: peer,
                                               decoder: SyslogFrameDecoder(mode: settings.framing, maxSize: settings.maxSize))
         connections[ObjectIdentifier(handler)] = handler
+        if resolveLater {
+            let s = settings
+            NIOThreadPool.singleton.runIfActive(eventLoop: loop) { Peer(ip: ip, port: port, resolving: s) }
+                .whenComplete { result in
+                    handler.resolved((try? result.get()) ?? Peer(ip: ip, port: port))
+                }
+        }
         do {
             // On the loop already: set up synchronously.
-            if poster == nil { try ch.syncOptions?.setOption(ChannelOptions.autoRead, value: false) }
+            if poster == nil || peer == nil { try ch.syncOptions?.setOption(ChannelOptions.autoRead, value: false) }
             if let tls = tlsContext {
                 try ch.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls))
             }
@@ -286,16 +298,21 @@ final class NetworkListener: @unchecked Sendable {
         poster.post(msg)
     }
 
-    func connectionFailed(_ error: any Error, peer: Peer) {
+    func connectionFailed(_ error: any Error, client: String) {
         InternalLog.shared.error("Error on connection, closing it",
-                                 [("driver", settings.driverName), ("client", peer.ip), ("error", String(describing: error))])
+                                 [("driver", settings.driverName), ("client", client), ("error", String(describing: error))])
     }
 
-    func framingFailed(_ error: any Error, peer: Peer) {
+    func framingFailed(_ error: any Error, client: String) {
         framingErrors.add(1, ordering: .relaxed)
         InternalLog.shared.error("Error reading frame, closing connection",
-                                 [("driver", settings.driverName), ("client", peer.ip), ("error", String(describing: error))])
+                                 [("driver", settings.driverName), ("client", client), ("error", String(describing: error))])
     }
+}
+
+/// The error a connection over `max-connections()` fails with (NIO closes it).
+struct ConnectionRefused: Error, CustomStringConvertible {
+    var description: String { "too many connections" }
 }
 
 /// A one-shot signal with a timed wait (a detach reaching the loop).

@@ -27,7 +27,7 @@ final class NetworkSource: SourceDriver, @unchecked Sendable {
 
     func initialize() throws(PipelineInitError) {
         if let tls = settings.tls { tlsContext = try tls.serverContext() }
-        listener = try NetworkListener.acquire(settings)
+        listener = try NetworkListener.acquire(settings, tls: tlsContext)
     }
 
     func start(_ poster: SourcePoster) {
@@ -48,6 +48,10 @@ final class NetworkSource: SourceDriver, @unchecked Sendable {
         if done.wait(seconds: max(1, stopTimeout)) { return true }
         InternalLog.shared.error("Source did not stop in time after it was asked to, abandoning it",
                                  [("driver", settings.driverName), ("addr", settings.key)])
+        // The next configuration may take the listener: its attach runs on the loop after this
+        // detach, so the abandoned poster gets nothing posted after it.
+        if let l = listener { NetworkListener.release(l) }
+        listener = nil
         return false
     }
 

@@ -6,6 +6,36 @@
 #include <Python.h>
 #include <datetime.h>
 #include <structmember.h>
+#include "ssw_python_symbols.h"
+
+// libpython is not linked: CPythonLoader opens it when a configuration first uses Python and
+// records where its data objects are. The names below stand for those objects from here on
+// (Py_None, PyLong_Check(), … expand to them); Python.h's own inline functions that still
+// name one directly would fail to link, and the list in ssw_python_symbols.h gains it.
+#define SSW_PY_DATA_INDEX(name) SSW_PY_DATA_##name,
+enum { SSW_PY_DATA(SSW_PY_DATA_INDEX) SSW_PY_DATA_COUNT };
+extern void *ssw_py_data[SSW_PY_DATA_COUNT];
+#define _Py_NoneStruct (*(PyObject *)ssw_py_data[SSW_PY_DATA__Py_NoneStruct])
+#define _Py_TrueStruct (*(struct _longobject *)ssw_py_data[SSW_PY_DATA__Py_TrueStruct])
+#define _Py_FalseStruct (*(struct _longobject *)ssw_py_data[SSW_PY_DATA__Py_FalseStruct])
+#define PyBool_Type (*(PyTypeObject *)ssw_py_data[SSW_PY_DATA_PyBool_Type])
+#define PyCapsule_Type (*(PyTypeObject *)ssw_py_data[SSW_PY_DATA_PyCapsule_Type])
+#define PyFloat_Type (*(PyTypeObject *)ssw_py_data[SSW_PY_DATA_PyFloat_Type])
+#define PyList_Type (*(PyTypeObject *)ssw_py_data[SSW_PY_DATA_PyList_Type])
+#define PyLong_Type (*(PyTypeObject *)ssw_py_data[SSW_PY_DATA_PyLong_Type])
+#define PyType_Type (*(PyTypeObject *)ssw_py_data[SSW_PY_DATA_PyType_Type])
+#define PyUnicode_Type (*(PyTypeObject *)ssw_py_data[SSW_PY_DATA_PyUnicode_Type])
+#define PyExc_AttributeError (*(PyObject **)ssw_py_data[SSW_PY_DATA_PyExc_AttributeError])
+#define PyExc_KeyError (*(PyObject **)ssw_py_data[SSW_PY_DATA_PyExc_KeyError])
+#define PyExc_OverflowError (*(PyObject **)ssw_py_data[SSW_PY_DATA_PyExc_OverflowError])
+#define PyExc_RuntimeError (*(PyObject **)ssw_py_data[SSW_PY_DATA_PyExc_RuntimeError])
+#define PyExc_TypeError (*(PyObject **)ssw_py_data[SSW_PY_DATA_PyExc_TypeError])
+#define PyExc_ValueError (*(PyObject **)ssw_py_data[SSW_PY_DATA_PyExc_ValueError])
+
+/// Opens libpython (once) and resolves every symbol in ssw_python_symbols.h. NULL on success,
+/// else why not (the text stays valid). Until it succeeded, Py_IsInitialized() and
+/// PyGILState_Check() return 0 and any other call aborts with the function's name.
+const char *ssw_python_load(void);
 
 // Small helpers for what Swift cannot import from Python.h (object-like macros, variadic
 // functions, struct layouts of our own types). Everything else is called directly.

@@ -16,9 +16,17 @@ public enum PythonRuntime {
     /// Run right before the interpreter starts, once (the drivers register `_syslogng` there).
     nonisolated(unsafe) package static var beforeStart: [() -> Void] = []
 
-    /// The version string of the linked library, e.g. `3.11.2 (main, …) [GCC 12.2.0]`.
+    /// The version string of the library, e.g. `3.11.2 (main, …) [GCC 12.2.0]` (opening it).
     public static var libraryVersion: String {
-        String(cString: Py_GetVersion())
+        if let error = ssw_python_load() { return "unavailable (\(String(cString: error)))" }
+        return String(cString: Py_GetVersion())
+    }
+
+    /// Opens libpython (it is not mapped until a configuration uses Python).
+    public static func load() throws(PythonInitError) {
+        if let error = ssw_python_load() {
+            throw PythonInitError(message: "Error loading the Python library: " + String(cString: error))
+        }
     }
 
     /// Whether the interpreter runs.
@@ -28,6 +36,7 @@ public enum PythonRuntime {
     /// honours `VIRTUAL_ENV`, and releases the GIL. Safe to call more than once.
     /// - Throws: a message when `VIRTUAL_ENV` does not point at a virtualenv.
     public static func initialize() throws(PythonInitError) {
+        try load()
         try initLock.withLock { _ throws(PythonInitError) in
             guard Py_IsInitialized() == 0 else { return }
             for hook in beforeStart { hook() }

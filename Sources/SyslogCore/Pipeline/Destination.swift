@@ -15,8 +15,10 @@ public final class Destination: @unchecked Sendable {
     /// Messages written.
     public let written = Atomic<Int>(0)
 
-    /// The largest batch handed to the writer at once.
-    static let batchSize = 1024
+    /// The largest batch handed to the writer at once. Messages of a batch are out of the
+    /// queue but alive until written, so this adds to what a busy destination holds (1024
+    /// measured the same throughput and more peak RSS).
+    static let batchSize = 256
 
     public init(spec: DestinationSpec, statementName: String, queue: DestinationQueue) {
         self.spec = spec

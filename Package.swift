@@ -36,9 +36,9 @@ let package = Package(
     ],
     targets: [
         // System libraries
-        // Python's headers (`python3`: compile flags only); libpython itself is opened at run
+        // Python's headers (`python-3.11`: compile flags only); libpython itself is opened at run
         // time by CPythonLoader when a configuration uses Python.
-        .systemLibrary(name: "CPython", pkgConfig: "python3",
+        .systemLibrary(name: "CPython", pkgConfig: "python-3.11",
                        providers: [.apt(["libpython3.11-dev"])]),
         .target(name: "CPythonLoader", dependencies: ["CPython"]),
         .systemLibrary(name: "CPCRE2", pkgConfig: "libpcre2-8",

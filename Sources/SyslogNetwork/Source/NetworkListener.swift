@@ -110,7 +110,7 @@ final class NetworkListener: @unchecked Sendable {
                 .serverChannelOption(ChannelOptions.backlog, value: 256)
                 .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
                 .childChannelOption(ChannelOptions.recvAllocator,
-                                    value: AdaptiveRecvByteBufferAllocator(minimum: 1024, initial: 16384, maximum: 262_144))
+                                    value: AdaptiveRecvByteBufferAllocator(minimum: 1024, initial: 16384, maximum: 65_536))
                 .childChannelOption(ChannelOptions.maxMessagesPerRead, value: 4)
                 .childChannelInitializer { [self] ch in adopt(ch) }
             if s.reusePort { bootstrap = bootstrap.serverChannelOption(ChannelOptions.socketOption(NIOBSDSocket.Option(rawValue: SO_REUSEPORT)), value: 1) }

@@ -52,6 +52,12 @@ final class KernelLogSource: ThreadedSourceBody, @unchecked Sendable {
         }
         var buffer = [UInt8](repeating: 0, count: 16 * 1024)
         var lastSaved = last
+        /// Records where reading got to, when it moved since the last time.
+        func savePosition() {
+            guard lastSaved != last, let seq = last else { return }
+            _ = PersistStore.current?.set(key, .string("\(boot) \(seq)"))
+            lastSaved = last
+        }
         while !stopRequested.load(ordering: .relaxed) {
             let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
             if n < 0 {
@@ -60,10 +66,7 @@ final class KernelLogSource: ThreadedSourceBody, @unchecked Sendable {
                 case EPIPE: continue // records were overwritten before we read them: go on
                 case EAGAIN:
                     poster.closeBatch()
-                    if lastSaved != last, let seq = last {
-                        _ = PersistStore.current?.set(key, .string("\(boot) \(seq)"))
-                        lastSaved = last
-                    }
+                    savePosition()
                     var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
                     _ = poll(&pfd, 1, 100)
                     continue
@@ -80,7 +83,7 @@ final class KernelLogSource: ThreadedSourceBody, @unchecked Sendable {
             poster.post(record.message)
         }
         poster.closeBatch()
-        if lastSaved != last, let seq = last { _ = PersistStore.current?.set(key, .string("\(boot) \(seq)")) }
+        savePosition()
         return .returned
     }
 

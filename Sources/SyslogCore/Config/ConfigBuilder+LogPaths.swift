@@ -128,13 +128,15 @@ extension ConfigBuilder {
         var read: [(config: any SourceDriverConfig, context: BuildContext)] = []
         var pending = drivers[...]
         var i = 0
-        var depth = 0
+        // Groups expanded in this statement: a bound, so a group that expands into itself
+        // fails instead of looping.
+        var expansions = 0
         while let node = pending.popFirst() {
             var ctx = context(name, i)
             if let group = registry.sourceGroups[node.name] {
                 // The group's drivers take its place (their ranges point at the group call).
-                depth += 1
-                guard depth < 64 else { throw errors.error("Source '\(node.rawName)' expands into itself", at: node.range) }
+                expansions += 1
+                guard expansions < 64 else { throw errors.error("Source '\(node.rawName)' expands into itself", at: node.range) }
                 let reader = OptionReader(node, kind: "source", errors: errors)
                 let expanded = try group(reader, ctx)
                 try reader.finish(allowPositional: 0)

@@ -18,9 +18,11 @@ enum HostNames {
     private static let hostsFile: [String: String] = readHostsFile()
 
     /// Whether `ip`'s name (or its lack of one) is cached: ``name(for:mode:fqdn:)`` will not block.
-    static func isCached(_ ip: String) -> Bool {
-        let now = monotonicSeconds()
-        return cache.withLock { ($0[ip]?.expires ?? 0) > now }
+    static func isCached(_ ip: String) -> Bool { cachedEntry(ip, now: monotonicSeconds()) != nil }
+
+    /// The cache entry for `ip` that has not expired at `now`.
+    private static func cachedEntry(_ ip: String, now: Double) -> Entry? {
+        cache.withLock { $0[ip].flatMap { $0.expires > now ? $0 : nil } }
     }
 
     /// The name for `ip` (nil: keep the address), shortened to its first label without
@@ -28,9 +30,8 @@ enum HostNames {
     static func name(for ip: String, mode: DNSMode, fqdn: Bool) -> String? {
         guard mode != .no else { return nil }
         let now = monotonicSeconds()
-        let cached: Entry? = cache.withLock { $0[ip].flatMap { $0.expires > now ? $0 : nil } }
         let full: String?
-        if let cached {
+        if let cached = cachedEntry(ip, now: now) {
             full = cached.name
         } else {
             full = mode == .persistOnly ? hostsFile[ip] : lookup(ip)

@@ -24,7 +24,15 @@ extension SyslogParser {
     ///   - defaultPriority: the PRI of a line without a `<PRI>` header (user.notice unless the
     ///     source sets `default-facility()`/`default-severity()`).
     @discardableResult
-    public static func parseRFC3164(_ line: [UInt8], into msg: LogMessage, now: LogStamp = .now(),
+    public static func parseRFC3164(_ line: [UInt8], into msg: LogMessage, now: LogStamp? = nil,
+                                    defaultPriority: UInt16 = 13) -> Bool {
+        line.withUnsafeBufferPointer { parseRFC3164($0, into: msg, now: now, defaultPriority: defaultPriority) }
+    }
+
+    /// ``parseRFC3164(_:into:now:defaultPriority:)`` on bytes in place; `now` defaults to the
+    /// message's receive time.
+    @discardableResult
+    public static func parseRFC3164(_ line: Bytes, into msg: LogMessage, now: LogStamp? = nil,
                                     defaultPriority: UInt16 = 13) -> Bool {
         let n = line.count
         var i = 0
@@ -63,7 +71,7 @@ extension SyslogParser {
             synced = line[k] == UInt8(ascii: "*") ? "0" : "1"
             k += 1
         }
-        if let (stamp, len) = parseBSDStamp(line, at: k, now: now) ?? parseISOStamp(line, at: k) {
+        if let (stamp, len) = parseBSDStamp(line, at: k, now: now ?? msg.received) ?? parseISOStamp(line, at: k) {
             msg.stamp = stamp
             i = k + len
             hadStamp = true
@@ -75,7 +83,7 @@ extension SyslogParser {
         }
         if !hadStamp && msg.pri >> 3 == 0 {
             msg.set(.program, "kernel")
-            msg[.message] = LogValue.string(bytes: line[i...])
+            msg[.message] = LogValue.string(buffer: Bytes(rebasing: line[i...]))
             return true
         }
         parseProgram(line, from: i, into: msg)
@@ -86,21 +94,21 @@ extension SyslogParser {
     static let isSyncedHandle = NameRegistry.shared.handle(for: ".SDATA.timeQuality.isSynced")
 
     @inline(__always)
-    static func skipSpaces(_ line: [UInt8], _ i: inout Int) {
+    static func skipSpaces(_ line: Bytes, _ i: inout Int) {
         while i < line.count, line[i] == UInt8(ascii: " ") { i += 1 }
     }
 
     private static let forwardedFrom = Array("Message forwarded from ".utf8)
 
     /// HOST after a stamp, when the next word is one (see ``parseRFC3164(_:into:now:defaultPriority:)``).
-    static func parseHost(_ line: [UInt8], _ i: inout Int, into msg: LogMessage) {
+    static func parseHost(_ line: Bytes, _ i: inout Int, into msg: LogMessage) {
         let n = line.count
         if n - i > forwardedFrom.count, line[i..<(i + forwardedFrom.count)].elementsEqual(forwardedFrom) {
             var j = i + forwardedFrom.count
             let start = j
             while j < n, line[j] != UInt8(ascii: ":"), line[j] != UInt8(ascii: " ") { j += 1 }
             if j < n, line[j] == UInt8(ascii: ":"), j > start {
-                msg[.host] = LogValue.string(bytes: line[start..<j])
+                msg[.host] = LogValue.string(buffer: Bytes(rebasing: line[start..<j]))
                 i = j + 1
                 skipSpaces(line, &i)
                 return
@@ -113,19 +121,19 @@ extension SyslogParser {
             j += 1
         }
         guard j < n, j > i, !bracket, line[j - 1] != UInt8(ascii: ":"), j - i <= 255 else { return }
-        msg[.host] = LogValue.string(bytes: line[i..<j])
+        msg[.host] = LogValue.string(buffer: Bytes(rebasing: line[i..<j]))
         i = j
         skipSpaces(line, &i)
     }
 
     /// PROGRAM, PID and MESSAGE from `prog[pid]: message`; `$MSGHDR` keeps the header as written
     /// when it is not `PROGRAM[PID]: `.
-    static func parseProgram(_ line: [UInt8], from start: Int, into msg: LogMessage) {
+    static func parseProgram(_ line: Bytes, from start: Int, into msg: LogMessage) {
         let n = line.count
         var i = start
         while i < n, line[i] != UInt8(ascii: " "), line[i] != UInt8(ascii: "["), line[i] != UInt8(ascii: ":") { i += 1 }
         let program = line[start..<i]
-        var pid: ArraySlice<UInt8>?
+        var pid: Slice<Bytes>?
         if i < n, line[i] == UInt8(ascii: "[") {
             var k = i + 1
             while k < n, line[k] != UInt8(ascii: "]"), line[k] != UInt8(ascii: " ") { k += 1 }
@@ -143,19 +151,24 @@ extension SyslogParser {
             i += 1
             space = true
         }
-        if !program.isEmpty { msg[.program] = LogValue.string(bytes: program) }
-        if let pid, !pid.isEmpty { msg[.pid] = LogValue.string(bytes: pid) }
+        if !program.isEmpty { msg[.program] = LogValue.string(buffer: Bytes(rebasing: program)) }
+        if let pid, !pid.isEmpty { msg[.pid] = LogValue.string(buffer: Bytes(rebasing: pid)) }
         // The header as syslog-ng writes $MSGHDR: `PROGRAM[PID]: `, unless written otherwise.
         let standard = !program.isEmpty && colon && space && (pid.map { !$0.isEmpty } ?? true)
         if !standard && i > start {
-            msg[.legacyMsghdr] = LogValue.string(bytes: line[start..<i])
+            msg[.legacyMsghdr] = LogValue.string(buffer: Bytes(rebasing: line[start..<i]))
         }
-        msg[.message] = i < n ? LogValue.string(bytes: line[i...]) : .string("")
+        msg[.message] = i < n ? LogValue.string(buffer: Bytes(rebasing: line[i...])) : .string("")
     }
 
     /// What syslog-ng posts instead of a line whose header it cannot read:
     /// `syslog-ng[PID]: Error processing log message: LINE` at syslog.err.
     public static func errorMessage(for line: [UInt8], into msg: LogMessage) {
+        line.withUnsafeBufferPointer { errorMessage(for: $0, into: msg) }
+    }
+
+    /// ``errorMessage(for:into:)`` for bytes in place.
+    public static func errorMessage(for line: Bytes, into msg: LogMessage) {
         msg.pri = 43
         msg.set(.program, "syslog-ng")
         msg.set(.pid, String(getpid()))

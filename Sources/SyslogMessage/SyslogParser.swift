@@ -1,10 +1,13 @@
 /// Parses syslog lines into a ``LogMessage``: RFC 3164 (BSD) with syslog-ng's tolerance for
 /// missing parts, which is what `stdin()`, `file()` sources and network sources use by default.
 public enum SyslogParser {
+    /// A record's bytes, read in place (a network frame is parsed where it was received).
+    /// Every access is checked against `count` by the parsers before it is made.
+    public typealias Bytes = UnsafeBufferPointer<UInt8>
 
     static func isDigit(_ b: UInt8) -> Bool { b >= 48 && b <= 57 }
 
-    static func number(_ line: [UInt8], _ at: Int, _ len: Int) -> Int? {
+    static func number(_ line: Bytes, _ at: Int, _ len: Int) -> Int? {
         guard at + len <= line.count else { return nil }
         var v = 0
         for k in at..<(at + len) {
@@ -17,7 +20,7 @@ public enum SyslogParser {
     }
 
     /// `.123456` at `p` as microseconds (more digits are ignored); advances `p` past it.
-    static func parseFraction(_ line: [UInt8], at p: inout Int) -> Int32 {
+    static func parseFraction(_ line: Bytes, at p: inout Int) -> Int32 {
         guard p < line.count, line[p] == UInt8(ascii: ".") else { return 0 }
         var k = p + 1
         var frac = 0
@@ -56,7 +59,7 @@ public enum SyslogParser {
     /// case, the others either case (`Oct`, `OCT`), as syslog-ng takes them. Out-of-range fields
     /// are carried as syslog-ng 3.38 carries them: seconds into minutes, minutes wrap without
     /// carrying, each 24 hours add two days, days into months.
-    static func parseBSDStamp(_ line: [UInt8], at i: Int, now: LogStamp) -> (LogStamp, Int)? {
+    static func parseBSDStamp(_ line: Bytes, at i: Int, now: LogStamp) -> (LogStamp, Int)? {
         guard i + 15 <= line.count, line[i] >= 65 && line[i] <= 90,
               let month = monthIndex(line[i], line[i + 1] | 0x20, line[i + 2] | 0x20), line[i + 3] == UInt8(ascii: " "),
               let day = number(line, i + 4, 2), line[i + 6] == UInt8(ascii: " ") else { return nil }
@@ -93,6 +96,11 @@ public enum SyslogParser {
 
     /// `2026-11-25T10:00:00[.frac](Z|±hh:mm)`.
     public static func parseISOStamp(_ line: [UInt8], at i: Int) -> (LogStamp, Int)? {
+        line.withUnsafeBufferPointer { parseISOStamp($0, at: i) }
+    }
+
+    /// ``parseISOStamp(_:at:)`` on bytes in place.
+    static func parseISOStamp(_ line: Bytes, at i: Int) -> (LogStamp, Int)? {
         guard let y = number(line, i, 4), i + 19 <= line.count, line[i + 4] == UInt8(ascii: "-"),
               let mo = number(line, i + 5, 2), line[i + 7] == UInt8(ascii: "-"),
               let d = number(line, i + 8, 2), line[i + 10] == UInt8(ascii: "T") || line[i + 10] == UInt8(ascii: " "),

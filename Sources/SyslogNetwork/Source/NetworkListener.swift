@@ -16,7 +16,7 @@ import SyslogMessage
 /// Everything but the registry and the counters is touched on the loop only (messages are
 /// posted from the loop's thread: it is the source's one producer thread).
 final class NetworkListener: @unchecked Sendable {
-    // Invariant for @unchecked Sendable: `settings`, `poster`, `transportValue` and `connections`
+    // Invariant for @unchecked Sendable: `settings`, `recordFormat`, `poster`, `transportValue` and `connections`
     // are used on `loop` only; `users` with the registry lock; counters are atomic.
     let key: String
     private let group: MultiThreadedEventLoopGroup
@@ -25,6 +25,8 @@ final class NetworkListener: @unchecked Sendable {
     private var users = 0
 
     var settings: NetworkSourceSettings
+    /// `settings`' record format, read per record.
+    private var recordFormat: RecordFormat
     var transportValue: LogValue
     /// The running configuration's poster; nil between configurations (nothing is read).
     private(set) var poster: SourcePoster?
@@ -46,6 +48,7 @@ final class NetworkListener: @unchecked Sendable {
     private init(_ settings: NetworkSourceSettings) {
         self.key = settings.key
         self.settings = settings
+        self.recordFormat = settings.recordFormat
         self.transportValue = .string(settings.transportName)
         self.group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         self.loop = group.next()
@@ -212,6 +215,7 @@ final class NetworkListener: @unchecked Sendable {
             // (framing and log-msg-size for new connections, format, limits, names).
             // Options applied when binding (so-rcvbuf, so-reuseport) keep the first values.
             self.settings = settings
+            self.recordFormat = settings.recordFormat
             self.transportValue = .string(settings.transportName)
             self.poster = poster
             for c in connections.values { c.resume() }
@@ -281,8 +285,8 @@ final class NetworkListener: @unchecked Sendable {
     func post(_ frame: SyslogFrame, from peer: Peer, to poster: SourcePoster) {
         // Empty records are skipped, as syslog-ng skips them.
         guard frame.bytes.readableBytes > 0 else { return }
-        let bytes = frame.bytes.withUnsafeReadableBytes { [UInt8]($0) }
-        let msg = settings.message(bytes)
+        let format = recordFormat
+        let msg = frame.bytes.withUnsafeReadableBytes { format.message($0.assumingMemoryBound(to: UInt8.self)) }
         peer.stamp(msg, transport: transportValue)
         // Local messages are numbered ($SEQNUM, `[meta sequenceId=…]` in $SDATA).
         if peer.isLocal {

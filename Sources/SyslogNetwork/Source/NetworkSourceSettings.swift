@@ -53,9 +53,19 @@ public struct NetworkSourceSettings: Sendable {
         return "\(transport.rawValue)://\(host):\(port)" + (port == 0 ? "/" + driverID : "")
     }
 
-    /// Turns one record into a message (the peer's values are set by the caller).
+    /// How records become messages, in a value without references (read per record).
+    var recordFormat: RecordFormat { RecordFormat(format: format, defaultPriority: defaultPriority) }
+}
+
+/// How a record's bytes become a message: a value without references, so reading it per record
+/// costs no retains (the whole settings value would be copied with all its strings).
+struct RecordFormat {
+    let format: NetworkSourceSettings.Format
+    let defaultPriority: UInt16
+
+    /// Turns one record, read in place, into a message (the peer's values are set by the caller).
     @inline(__always)
-    func message(_ bytes: [UInt8]) -> LogMessage {
+    func message(_ bytes: SyslogParser.Bytes) -> LogMessage {
         let msg = LogMessage()
         msg.rawSize = bytes.count
         switch format {
@@ -64,7 +74,8 @@ public struct NetworkSourceSettings: Sendable {
                 SyslogParser.errorMessage(for: bytes, into: msg)
             }
         case .rfc5424:
-            if !SyslogParser.parseRFC5424(bytes, into: msg),
+            let line = Array(bytes)
+            if !SyslogParser.parseRFC5424(line, into: msg),
                !SyslogParser.parseRFC3164(bytes, into: msg, defaultPriority: defaultPriority) {
                 SyslogParser.errorMessage(for: bytes, into: msg)
             }

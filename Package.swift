@@ -55,7 +55,7 @@ let package = Package(
         .target(name: "SyslogCore",
                 dependencies: ["SyslogMessage", "SyslogConfig", "SyslogTemplates", "SyslogFilters", "CSystemShims"],
                 swiftSettings: fast),
-        .target(name: "SyslogFile", dependencies: ["SyslogCore"], swiftSettings: fast),
+        .target(name: "SyslogFile", dependencies: ["SyslogCore", "SyslogFilters"], swiftSettings: fast),
         // Network sources (SwiftNIO event loops, I/O only) and destinations.
         .target(name: "SyslogNetwork",
                 dependencies: ["SyslogCore", .product(name: "NIOCore", package: "swift-nio"),

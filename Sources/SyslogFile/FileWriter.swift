@@ -21,6 +21,9 @@ final class FileWriter: DestinationWriter {
         var timeReap: Double
         var timeReopen: Double
         var fixedFD: Int32?
+        /// `pipe()`: the path is a FIFO, opened read-write (opening never waits for a reader;
+        /// a full pipe makes writing wait) and never created.
+        var isPipe = false
     }
 
     final class OpenFile {
@@ -120,7 +123,7 @@ final class FileWriter: DestinationWriter {
     private func open(_ path: String) -> OpenFile? {
         let now = monotonicSeconds()
         if let failed = failedOpens[path], now - failed < settings.timeReopen { return nil }
-        let flags = O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOCTTY
+        let flags = settings.isPipe ? O_RDWR | O_CLOEXEC | O_NOCTTY : O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOCTTY
         var fd = Glibc.open(path, flags, mode_t(settings.perm))
         if fd < 0 && errno == ENOENT && settings.createDirs {
             FileWriter.makeDirectories(parentOf: path, perm: settings.dirPerm)

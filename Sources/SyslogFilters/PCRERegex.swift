@@ -19,7 +19,7 @@ private let matchDataKey: pthread_key_t = {
 /// - Note: `@unchecked Sendable`: the compiled code is never modified after `init`, and PCRE2
 ///   allows one compiled pattern to be matched from several threads at once as long as each
 ///   thread has its own match data, which ``matches(_:)`` takes from a per-thread slot.
-final class PCRERegex: @unchecked Sendable {
+package final class PCRERegex: @unchecked Sendable {
     private let code: OpaquePointer
     /// The pattern as written, for diagnostics.
     let pattern: String
@@ -30,7 +30,7 @@ final class PCRERegex: @unchecked Sendable {
     private(set) var groupHandles: [[NVHandle]] = []
 
     /// Compiles `pattern`; `caseless` adds PCRE2_CASELESS, `utf` PCRE2_UTF, `ucp` PCRE2_UCP.
-    init(_ pattern: String, caseless: Bool, utf: Bool, ucp: Bool, jit: Bool) throws(FilterError) {
+    package init(_ pattern: String, caseless: Bool, utf: Bool, ucp: Bool, jit: Bool) throws(FilterError) {
         var options: UInt32 = 0
         if caseless { options |= UInt32(PCRE2_CASELESS) }
         if utf { options |= UInt32(PCRE2_UTF) }
@@ -130,9 +130,21 @@ final class PCRERegex: @unchecked Sendable {
         return md
     }
 
+    /// Where the pattern first matches in `subject` (byte offsets), nil without a match.
+    package func firstMatch(in subject: UnsafeBufferPointer<UInt8>) -> Range<Int>? {
+        guard let md = PCRERegex.threadMatchData(), let base = subject.baseAddress else {
+            return subject.isEmpty && matches(subject) ? 0..<0 : nil
+        }
+        guard pcre2_match_8(code, base, subject.count, 0, 0, md, nil) >= 0,
+              let ovector = pcre2_get_ovector_pointer_8(md) else { return nil }
+        let start = ovector[0], end = ovector[1]
+        guard start <= end, end <= subject.count else { return nil }
+        return start..<end
+    }
+
     /// Whether the pattern matches anywhere in `subject`. Match errors (e.g. invalid UTF-8
     /// under `flags(utf8)`) count as no match.
-    func matches(_ subject: UnsafeBufferPointer<UInt8>) -> Bool {
+    package func matches(_ subject: UnsafeBufferPointer<UInt8>) -> Bool {
         guard let md = PCRERegex.threadMatchData() else { return false }
         let rc: Int32
         if let base = subject.baseAddress {

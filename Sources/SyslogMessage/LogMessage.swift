@@ -4,6 +4,13 @@ import Synchronization
 public protocol MessageAckTarget: AnyObject, Sendable {
     /// `count` messages have been fully processed; give their window slots back.
     func acknowledge(_ count: Int)
+    /// `message` has been fully processed (a target that tells messages apart, e.g. a file
+    /// source saving the position after the last acknowledged line). Default: `acknowledge(1)`.
+    func acknowledge(message: LogMessage)
+}
+
+extension MessageAckTarget {
+    public func acknowledge(message: LogMessage) { acknowledge(1) }
 }
 
 /// One log message: typed name-value pairs plus PRI, timestamps, tags and the sender's address.
@@ -290,7 +297,7 @@ public final class LogMessage: @unchecked Sendable {
     @inlinable
     public func acknowledge() {
         if pendingAcks.subtract(1, ordering: .acquiringAndReleasing).newValue == 0 {
-            ackTarget?.acknowledge(1)
+            ackTarget?.acknowledge(message: self)
         }
     }
 }

@@ -161,11 +161,13 @@ final class FileSource: ThreadedSourceBody, @unchecked Sendable {
         guard f.isOpen else { return false }
         var rounds = 0
         // A bounded number of chunks per file and turn: other files are not starved.
-        while rounds < 16, !stopRequested.load(ordering: .relaxed), f.pump(poster, post) { rounds += 1 }
-        if rounds > 0 {
+        while rounds < 16, !stopRequested.load(ordering: .relaxed), f.pump(poster, post) {
+            rounds += 1
+            // One persist write per chunk: a crash repeats at most what was not acknowledged
+            // plus one chunk's lines.
             f.savePosition()
-            return true
         }
+        if rounds > 0 { return true }
         switch f.checkChange() {
         case .none:
             f.flushIfIdle(poster, post)

@@ -66,7 +66,9 @@ let package = Package(
         .target(name: "SyslogPythonRuntime", dependencies: ["CPython", "CPythonLoader", "SyslogCore"], swiftSettings: fast),
         // The _syslogng native types and the Python drivers, on top of the runtime.
         .target(name: "SyslogPython", dependencies: ["CPython", "SyslogCore", "SyslogPythonRuntime"], swiftSettings: fast),
-        .target(name: "SyslogDaemon", dependencies: ["SyslogCore", "SyslogFile", "SyslogNetwork", "SyslogPython"],
+        // Message parsers (csv, kv, regexp, json) and rewrite rules (set, subst, tags, …).
+        .target(name: "SyslogParsers", dependencies: ["SyslogCore", "SyslogFilters", "SyslogTemplates"], swiftSettings: fast),
+        .target(name: "SyslogDaemon", dependencies: ["SyslogCore", "SyslogFile", "SyslogNetwork", "SyslogPython", "SyslogParsers"],
                 swiftSettings: fast),
         // The test harness: golden folders run in-process or through the binary.
         .target(name: "SyslogTesting", dependencies: ["SyslogDaemon", "SyslogFile", "SyslogCore", "SyslogConfig"]),

@@ -5,6 +5,7 @@ import SyslogConfig
 import SyslogCore
 import SyslogFile
 import SyslogNetwork
+import SyslogParsers
 import SyslogMessage
 import SyslogPython
 
@@ -45,6 +46,7 @@ public final class Daemon {
         FileDrivers.register(in: r)
         NetworkDrivers.register(in: r)
         SourceGroups.register(in: r)
+        ParserDrivers.register(in: r)
         PythonPlugin.register(in: r)
         return r
     }

@@ -84,7 +84,7 @@ public enum FileDrivers {
         func regex(_ name: String) throws(ConfigError) -> PCRERegex? {
             guard let o = reader.take(name) else { return nil }
             let text = try OptionReader.string(o, errors: ctx.errors)
-            do {
+            do throws(FilterError) {
                 return try PCRERegex(text, caseless: false, utf: false, ucp: false, jit: true)
             } catch {
                 throw ctx.errors.error("Error compiling \(name)() regular expression: \(error.message)", at: o.range)

@@ -130,6 +130,46 @@ package final class PCRERegex: @unchecked Sendable {
         return md
     }
 
+    /// The named groups: (group number, name), in name order.
+    package var namedGroups: [(Int, String)] {
+        var nameCount: UInt32 = 0
+        var entrySize: UInt32 = 0
+        var table: UnsafePointer<UInt8>?
+        pcre2_pattern_info_8(code, UInt32(PCRE2_INFO_NAMECOUNT), &nameCount)
+        pcre2_pattern_info_8(code, UInt32(PCRE2_INFO_NAMEENTRYSIZE), &entrySize)
+        pcre2_pattern_info_8(code, UInt32(PCRE2_INFO_NAMETABLE), &table)
+        guard let table else { return [] }
+        return (0..<Int(nameCount)).map { i in
+            let entry = table + i * Int(entrySize)
+            return (Int(entry[0]) << 8 | Int(entry[1]), String(cString: entry + 2))
+        }
+    }
+
+    /// The number of capturing groups.
+    package var groupCount: Int {
+        var count: UInt32 = 0
+        pcre2_pattern_info_8(code, UInt32(PCRE2_INFO_CAPTURECOUNT), &count)
+        return Int(count)
+    }
+
+    /// Each group's byte range (group 0: the whole match; nil: did not take part) of the
+    /// first match at or after `offset`, or nil without a match.
+    package func groups(in subject: UnsafeBufferPointer<UInt8>, from offset: Int = 0) -> [Range<Int>?]? {
+        guard let md = pcre2_match_data_create_from_pattern_8(code, nil) else { return nil }
+        defer { pcre2_match_data_free_8(md) }
+        var empty: UInt8 = 0
+        let rc = subject.baseAddress.map { pcre2_match_8(code, $0, subject.count, offset, 0, md, nil) }
+            ?? pcre2_match_8(code, &empty, 0, 0, 0, md, nil)
+        guard rc >= 0, let ovector = pcre2_get_ovector_pointer_8(md) else { return nil }
+        let pairs = Int(pcre2_get_ovector_count_8(md))
+        return (0..<pairs).map { g in
+            let start = ovector[2 * g], end = ovector[2 * g + 1]
+            // PCRE2_UNSET is (size_t)-1, imported as -1.
+            if start < 0 || end < start || end > subject.count { return nil }
+            return start..<end
+        }
+    }
+
     /// Where the pattern first matches in `subject` (byte offsets), nil without a match.
     package func firstMatch(in subject: UnsafeBufferPointer<UInt8>) -> Range<Int>? {
         guard let md = PCRERegex.threadMatchData(), let base = subject.baseAddress else {

@@ -1,12 +1,12 @@
 /// A shell-style glob with `*` (any run of bytes, dots included) and `?` (any one character).
-struct Glob: Sendable, Equatable {
+package struct Glob: Sendable, Equatable {
     let pattern: [UInt8]
 
-    init(_ text: String) {
+    package init(_ text: String) {
         pattern = Array(text.utf8)
     }
 
-    func matches(_ name: String) -> Bool {
+    package func matches(_ name: String) -> Bool {
         var m = false
         var copy = name
         copy.withUTF8 { m = Glob.match(pattern[...], $0) }

@@ -49,9 +49,10 @@ extension ConfigBuilder {
                 guard let (body, _) = rewriteDefs[name] else {
                     throw errors.error("Reference to undefined rewrite '\(name)'", at: r)
                 }
-                try checkEmpty(body, kind: "rewrite")
+                for p in try makeParsers(name, body, kind: "rewrite") { elements.append(.parser(p)) }
             case .rewriteInline(let body, _):
-                try checkEmpty(body, kind: "rewrite")
+                anonymousCount += 1
+                for p in try makeParsers("#anon-rewrite\(anonymousCount)", body, kind: "rewrite") { elements.append(.parser(p)) }
             case .destinationRef(let name, let r):
                 elements += try destinationElements(named: name, at: r)
             case .destinationInline(let drivers, let r):
@@ -81,26 +82,22 @@ extension ConfigBuilder {
 
     /// The parser drivers of a `parser` statement: a new instance per reference (as syslog-ng
     /// clones a parser used in several paths).
-    private func makeParsers(_ name: String, _ body: [OptionNode]) throws(ConfigError) -> [any MessageParser] {
+    /// The parsers (or, with `kind` "rewrite", the rewrite rules) of a statement, in order.
+    private func makeParsers(_ name: String, _ body: [OptionNode], kind: String = "parser") throws(ConfigError) -> [any MessageParser] {
         var out: [any MessageParser] = []
+        let factories = kind == "rewrite" ? registry.rewrites : registry.parsers
         for (i, node) in body.enumerated() {
-            guard let factory = registry.parsers[node.name] else {
-                let known = registry.parsers.keys.sorted().joined(separator: ", ")
-                throw errors.error("Unknown parser driver '\(node.rawName)'\(known.isEmpty ? "" : "; known drivers: " + known)", at: node.range)
+            guard let factory = factories[node.name] else {
+                let known = factories.keys.sorted().joined(separator: ", ")
+                throw errors.error("Unknown \(kind) driver '\(node.rawName)'\(known.isEmpty ? "" : "; known drivers: " + known)", at: node.range)
             }
-            let reader = OptionReader(node, kind: "parser", errors: errors)
+            let reader = OptionReader(node, kind: kind, errors: errors)
             let parser = try factory(reader, context(name, i))
-            for accepted in registry.acceptedOptions["parser:" + node.name] ?? [] { _ = reader.takeAll(accepted) }
+            for accepted in registry.acceptedOptions[kind + ":" + node.name] ?? [] { _ = reader.takeAll(accepted) }
             try reader.finish(allowPositional: 0)
             out.append(parser)
         }
         return out
-    }
-
-    private func checkEmpty(_ body: [OptionNode], kind: String) throws(ConfigError) {
-        if let first = body.first {
-            throw errors.error("Unknown \(kind) driver '\(first.rawName)'", at: first.range)
-        }
     }
 
     /// The index of a source statement, creating its drivers on first use.

@@ -32,6 +32,18 @@ public final class OptionReader {
         throw errors.error("\(driverDescription) requires \(what)", at: node.range)
     }
 
+    /// Takes every positional scalar argument, as text, in order (`subst("a" "b" …)`).
+    public func takePositionals() -> [(String, SourceRange)] {
+        var out: [(String, SourceRange)] = []
+        for (i, arg) in node.arguments.enumerated() {
+            if case .value(let v, let r) = arg {
+                consumed.insert(i)
+                out.append((v.text, r))
+            }
+        }
+        return out
+    }
+
     /// Takes the nested option `name` (`_`/`-` folded) if present; the last one wins.
     public func take(_ name: String) -> OptionNode? {
         known.append(name)

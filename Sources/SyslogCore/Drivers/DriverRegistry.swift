@@ -59,6 +59,8 @@ public final class DriverRegistry {
     public private(set) var sourceGroups: [String: SourceGroupFactory] = [:]
     public private(set) var destinations: [String: DestinationFactory] = [:]
     public private(set) var parsers: [String: ParserFactory] = [:]
+    /// Rewrite rules (`rewrite { set(…); subst(…); };`): message parsers that never drop.
+    public private(set) var rewrites: [String: ParserFactory] = [:]
     /// Runs before a configuration is built (e.g. a fresh Python main module per config).
     public private(set) var willBuild: [(ConfigFile, BuildState) throws(ConfigError) -> Void] = []
     /// Handlers of raw top-level blocks by keyword (`python { … };`).
@@ -105,6 +107,12 @@ public final class DriverRegistry {
     public func registerParser(_ name: String, accepting: [String] = [], _ factory: @escaping ParserFactory) {
         parsers[name] = factory
         if !accepting.isEmpty { acceptedOptions["parser:" + name] = accepting }
+    }
+
+    /// Registers a rewrite rule (`set()`, `subst()`, …); it changes the path's copy of the message.
+    public func registerRewrite(_ name: String, accepting: [String] = [], _ factory: @escaping ParserFactory) {
+        rewrites[name] = factory
+        if !accepting.isEmpty { acceptedOptions["rewrite:" + name] = accepting }
     }
 
     /// Registers a destination driver; `accepting` lists options it accepts and ignores.

@@ -1,0 +1,76 @@
+import SyslogConfig
+import SyslogCore
+import SyslogMessage
+import SyslogTemplates
+
+/// Registers the message parsers (`csv-parser()`, `kv-parser()`, `regexp-parser()`,
+/// `json-parser()`) and the rewrite rules (`set()`, `unset()`, `groupset()`, `groupunset()`,
+/// `subst()`, `set-tag()`, `clear-tag()`, `set-pri()`, `set-facility()`, `set-severity()`,
+/// `set-matches()`, `unset-matches()`).
+public enum ParserDrivers {
+    public static func register(in registry: DriverRegistry) {
+        CSVParser.register(in: registry)
+        KVParser.register(in: registry)
+        RegexpParser.register(in: registry)
+        JSONParser.register(in: registry)
+        registerRewrites(in: registry)
+    }
+
+    static func template(_ reader: OptionReader, _ ctx: BuildContext, _ what: String) throws(ConfigError) -> Template {
+        let args = reader.takePositionals()
+        guard args.count == 1 else {
+            throw ctx.errors.error("\(reader.node.rawName)() takes one \(what)", at: reader.node.range)
+        }
+        return try ctx.templates.compile(args[0].0, at: args[0].1, options: ctx.globals.templateOptions, allowNamed: false)
+    }
+
+    static func registerRewrites(in registry: DriverRegistry) {
+        registry.registerRewrite("set", accepting: ["condition"]) { (reader, ctx) throws(ConfigError) in
+            let t = try template(reader, ctx, "template")
+            let name = try reader.string("value") ?? "MESSAGE"
+            return SetRewrite(template: t, handle: NameRegistry.shared.handle(for: name))
+        }
+        registry.registerRewrite("unset", accepting: ["condition"]) { (reader, ctx) throws(ConfigError) in
+            var names = try reader.strings("values") ?? []
+            if let v = try reader.string("value") { names.append(v) }
+            guard !names.isEmpty else { throw ctx.errors.error("unset() requires value()", at: reader.node.range) }
+            return UnsetRewrite(handles: names.map { NameRegistry.shared.handle(for: $0) })
+        }
+        registry.registerRewrite("groupset", accepting: ["condition"]) { (reader, ctx) throws(ConfigError) in
+            let t = try template(reader, ctx, "template")
+            guard let globs = try reader.strings("values"), !globs.isEmpty else {
+                throw ctx.errors.error("groupset() requires values()", at: reader.node.range)
+            }
+            return GroupRewrite(template: t, globs: globs.map { Glob($0) })
+        }
+        registry.registerRewrite("groupunset", accepting: ["condition"]) { (reader, ctx) throws(ConfigError) in
+            guard let globs = try reader.strings("values"), !globs.isEmpty else {
+                throw ctx.errors.error("groupunset() requires values()", at: reader.node.range)
+            }
+            return GroupRewrite(template: nil, globs: globs.map { Glob($0) })
+        }
+        registry.registerRewrite("subst", accepting: ["condition"]) { (reader, ctx) throws(ConfigError) in
+            try SubstRewrite.make(reader, ctx)
+        }
+        for (name, add) in [("set-tag", true), ("clear-tag", false)] {
+            registry.registerRewrite(name, accepting: ["condition"]) { (reader, ctx) throws(ConfigError) in
+                let args = reader.takePositionals()
+                guard args.count == 1, !args[0].0.isEmpty else {
+                    throw ctx.errors.error("\(name)() takes one tag name", at: reader.node.range)
+                }
+                return TagRewrite(tag: args[0].0, add: add)
+            }
+        }
+        for (name, part) in [("set-pri", PriorityRewrite.Part.pri), ("set-facility", .facility), ("set-severity", .severity)] {
+            registry.registerRewrite(name, accepting: ["condition"]) { (reader, ctx) throws(ConfigError) in
+                PriorityRewrite(template: try template(reader, ctx, "template"), part: part)
+            }
+        }
+        registry.registerRewrite("set-matches", accepting: ["condition"]) { (reader, ctx) throws(ConfigError) in
+            MatchesRewrite(template: try template(reader, ctx, "template"))
+        }
+        registry.registerRewrite("unset-matches", accepting: ["condition"]) { (reader, ctx) throws(ConfigError) in
+            MatchesRewrite(template: nil)
+        }
+    }
+}

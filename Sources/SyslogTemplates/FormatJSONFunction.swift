@@ -39,6 +39,14 @@ final class FormatJSONFunction: TemplateFunction {
         return parts
     }
 
+    private static func appendValue(_ value: ValuePairs.Value, to out: inout [UInt8]) {
+        switch value {
+        case .text(let t): JSONEncoding.appendString(t, to: &out)
+        case .typed(let v): JSONEncoding.appendValue(v, to: &out)
+        case .raw(let r): out.append(contentsOf: r)
+        }
+    }
+
     /// Writes the sorted items as nested objects; dotted keys of one prefix are adjacent.
     private func write(_ items: [Item], to out: inout [UInt8]) {
         out.append(UInt8(ascii: "{"))
@@ -48,6 +56,15 @@ final class FormatJSONFunction: TemplateFunction {
         for item in items {
             if item.key.isEmpty || item.key == previous { continue }
             previous = item.key
+            if open.isEmpty, !item.key.dropFirst().contains(UInt8(ascii: ".")) {
+                // A flat key at the top level, the common case: no components to compare.
+                if needComma[0] { out.append(UInt8(ascii: ",")) }
+                needComma[0] = true
+                JSONEncoding.appendString(item.key, to: &out)
+                out.append(UInt8(ascii: ":"))
+                Self.appendValue(item.value, to: &out)
+                continue
+            }
             let parts = Self.components(item.key)
             let path = parts.dropLast()
             var common = 0
@@ -72,11 +89,7 @@ final class FormatJSONFunction: TemplateFunction {
             needComma[needComma.count - 1] = true
             JSONEncoding.appendString(Array(parts[parts.count - 1]), to: &out)
             out.append(UInt8(ascii: ":"))
-            switch item.value {
-            case .text(let t): JSONEncoding.appendString(t, to: &out)
-            case .typed(let v): JSONEncoding.appendValue(v, to: &out)
-            case .raw(let r): out.append(contentsOf: r)
-            }
+            Self.appendValue(item.value, to: &out)
         }
         for _ in open { out.append(UInt8(ascii: "}")) }
         out.append(UInt8(ascii: "}"))

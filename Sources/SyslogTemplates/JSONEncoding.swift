@@ -12,6 +12,18 @@ enum JSONEncoding {
         var i = bytes.startIndex
         let end = bytes.endIndex
         while i < end {
+            // A run of bytes that need no escaping is appended at once.
+            var j = i
+            while j < end {
+                let c = bytes[j]
+                if c < 0x20 || c >= 0x80 || c == UInt8(ascii: "\"") || c == UInt8(ascii: "\\") { break }
+                j += 1
+            }
+            if j > i {
+                out.append(contentsOf: bytes[i..<j])
+                i = j
+                if i == end { break }
+            }
             let b = bytes[i]
             if b < 0x80 {
                 switch b {
@@ -78,8 +90,8 @@ enum JSONEncoding {
     /// of strings, everything else as a string.
     static func appendValue(_ value: LogValue, to out: inout [UInt8]) {
         switch value {
-        case .string(let s):
-            appendString(Array(s.utf8), to: &out)
+        case .string(var s):
+            s.withUTF8 { appendString($0, to: &out) }
         case .int(let i):
             LogValue.appendDecimal(i, to: &out)
         case .double(let d):

@@ -26,6 +26,8 @@ struct ValuePairs: Sendable {
     /// Macros (and builtin values rendered like macros) selected at compile time.
     var macros: [(name: String, ref: MacroRef)] = []
     var pairs: [Pair] = []
+    /// Each pair's JSON key, made once.
+    var pairKeys: [[UInt8]] = []
     var patterns: [Pattern] = []
     var includeNV = false
     var includeDotNV = false
@@ -100,6 +102,7 @@ struct ValuePairs: Sendable {
             guard inScope || anyKey, !macros.contains(where: { $0.name == name }) else { continue }
             if included(name, default: inScope) { macros.append((name, ref)) }
         }
+        pairKeys = pairs.map { key($0.name) }
     }
 
     /// `NAME=TEMPLATE`, with an optional type hint `NAME=int(TEMPLATE)`.
@@ -174,20 +177,22 @@ struct ValuePairs: Sendable {
     func collect(_ msg: RenderInput, context: inout TemplateRenderContext) -> [Item] {
         var items: [Item] = []
         var scratch: [UInt8] = []
-        for pair in pairs {
+        items.reserveCapacity(pairs.count)
+        for (index, pair) in pairs.enumerated() {
+            let pairKey = pairKeys[index]
             scratch.removeAll(keepingCapacity: true)
             if pair.hint == .none, let ref = pair.template.singleReference, case .value(let h) = ref {
                 if let v = msg[h] {
                     if omitEmpty, case .string(let s) = v, s.isEmpty { continue }
-                    items.append(Item(key: key(pair.name), priority: 0, value: .typed(v)))
+                    items.append(Item(key: pairKey, priority: 0, value: .typed(v)))
                 } else if !omitEmpty {
-                    items.append(Item(key: key(pair.name), priority: 0, value: .text([])))
+                    items.append(Item(key: pairKey, priority: 0, value: .text([])))
                 }
                 continue
             }
             pair.template.renderNested(msg, into: &scratch, context: &context)
             if omitEmpty && scratch.isEmpty { continue }
-            items.append(Item(key: key(pair.name), priority: 0, value: Self.cast(scratch, pair.hint)))
+            items.append(Item(key: pairKey, priority: 0, value: Self.cast(scratch, pair.hint)))
         }
         if considersNV {
             for e in msg.entries {

@@ -52,31 +52,43 @@ public final class LogPath: Sendable {
 
     /// Runs the message through this path. Returns whether it matched (got past every filter).
     @inline(__always)
-    func process(_ original: LogMessage, flowControl inherited: Bool, into producers: [QueueProducer]) -> Bool {
+    /// - Parameter exclusive: no other path sees `original` and nothing holds it yet: parsers
+    ///   before the first destination change it in place instead of a copy.
+    func process(_ original: LogMessage, flowControl inherited: Bool, exclusive: Bool = false,
+                 into producers: [QueueProducer]) -> Bool {
         let fc = inherited || flowControl
         var msg = original
+        // Whether `msg` is this path's own to change (no destination has it yet).
+        var owned = exclusive
         // Copies made for parsers, each holding the one it was copied from until it is done.
         var held: [LogMessage] = []
         defer { for c in held { c.acknowledge() } }
         for el in elements {
             switch el {
             case .filter(let f):
-                if f.storesMatches {
+                if f.storesMatches && !owned {
                     msg = LogPath.writableCopy(of: msg, flowControl: fc, held: &held)
+                    owned = true
                 }
                 if !f.matches(msg) { return false }
             case .parser(let p):
                 // The path changes a copy of its own: earlier paths and destinations keep theirs.
-                msg = LogPath.writableCopy(of: msg, flowControl: fc, held: &held)
+                if !owned {
+                    msg = LogPath.writableCopy(of: msg, flowControl: fc, held: &held)
+                    owned = true
+                }
                 if !p.parse(msg) { return false }
             case .destination(let d):
                 if fc { msg.retainAck() }
                 producers[d].push(QueuedMessage(msg, flowControlled: fc))
+                owned = false
             case .workers(let w):
                 if fc { msg.retainAck() }
                 producers[w.pick(msg, producers)].push(QueuedMessage(msg, flowControlled: fc))
+                owned = false
             case .group(let children):
                 _ = LogPath.route(children, msg, sourceIndex: nil, flowControl: fc, into: producers)
+                owned = false
             }
         }
         return true
@@ -133,10 +145,17 @@ public final class LogPath: Sendable {
                       into producers: [QueueProducer]) -> Bool {
         var matched = false
         var hasFallback = false
+        // A message of a source that only one path (and no fallback path) takes is that
+        // path's own: its parsers need no copy.
+        var candidates = 0
+        if sourceIndex != nil {
+            for p in paths where p.isFallback || p.isCatchall || p.sources.contains(sourceIndex!) { candidates += p.isFallback ? 2 : 1 }
+        }
+        let exclusive = candidates == 1
         for p in paths {
             if p.isFallback { hasFallback = true; continue }
             if let s = sourceIndex, !p.isCatchall, !p.sources.contains(s) { continue }
-            if p.process(msg, flowControl: flowControl, into: producers) {
+            if p.process(msg, flowControl: flowControl, exclusive: exclusive, into: producers) {
                 matched = true
                 if p.isFinal { return true }
             }

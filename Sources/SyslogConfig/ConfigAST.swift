@@ -67,11 +67,13 @@ public indirect enum ConfigArgument: Sendable, Equatable {
     case list([ConfigArgument], SourceRange)
     /// A range: `info..err` (level()/facility()).
     case range(ConfigValue, ConfigValue, SourceRange)
+    /// A filter expression: the body of `condition(…)` (rewrite rules).
+    case filter(FilterExpr, SourceRange)
 
     /// Where the argument was written.
     public var range: SourceRange {
         switch self {
-        case .value(_, let r), .keyValue(_, _, let r), .list(_, let r), .range(_, _, let r): return r
+        case .value(_, let r), .keyValue(_, _, let r), .list(_, let r), .range(_, _, let r), .filter(_, let r): return r
         case .option(let o): return o.range
         }
     }

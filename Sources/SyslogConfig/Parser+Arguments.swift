@@ -5,6 +5,15 @@ extension Parser {
         guard let rawName = nameToken.identifier else { throw unexpected(nameToken, expecting: "identifier") }
         try expect(.leftParen)
         var arguments: [ConfigArgument] = []
+        if foldName(rawName) == "condition" {
+            // `condition(FILTER EXPRESSION)` of a rewrite rule.
+            let start = try peek()
+            let expr = try parseOr()
+            let close = try peek()
+            try expect(.rightParen)
+            return OptionNode(name: "condition", rawName: rawName, arguments: [.filter(expr, SourceRange(from: start.range, to: close.range))],
+                              range: nameToken.range)
+        }
         while true {
             let token = try peek()
             if token.is(.rightParen) {

@@ -16,7 +16,7 @@ extension Parser {
     }
 
     /// `a or b or c` (lowest precedence, left associative).
-    private mutating func parseOr() throws(ConfigError) -> FilterExpr {
+    mutating func parseOr() throws(ConfigError) -> FilterExpr {
         var left = try parseAnd()
         while try isKeyword("or") {
             try take()

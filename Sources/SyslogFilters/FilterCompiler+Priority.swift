@@ -84,6 +84,8 @@ extension FilterCompiler {
                 throw FilterError("Unexpected option '\(option.rawName)' in \(call.rawName)()", range: option.range)
             case .keyValue(let key, _, let range):
                 throw FilterError("Unexpected argument '\(key)' in \(call.rawName)()", range: range)
+            case .filter(_, let range):
+                throw FilterError("Unexpected filter expression in \(call.rawName)()", range: range)
             }
         }
     }

@@ -2,6 +2,7 @@ import SyslogConfig
 import SyslogCore
 import SyslogMessage
 import SyslogTemplates
+import SyslogFilters
 
 /// Registers the message parsers (`csv-parser()`, `kv-parser()`, `regexp-parser()`,
 /// `json-parser()`) and the rewrite rules (`set()`, `unset()`, `groupset()`, `groupunset()`,
@@ -25,35 +26,49 @@ public enum ParserDrivers {
     }
 
     static func registerRewrites(in registry: DriverRegistry) {
-        registry.registerRewrite("set", accepting: ["condition"]) { (reader, ctx) throws(ConfigError) in
+        /// Registers a rule that also takes `condition(FILTER)`: applied only to messages it matches.
+        func rewrite(_ name: String, _ factory: @escaping ParserFactory) {
+            registry.registerRewrite(name) { (reader, ctx) throws(ConfigError) in
+                var filter: CompiledFilter?
+                if let o = reader.take("condition") {
+                    guard case .filter(let expr, let r)? = o.arguments.first, let compile = ctx.compileFilter else {
+                        throw ctx.errors.error("condition() takes a filter expression", at: o.range)
+                    }
+                    filter = try compile(expr, r)
+                }
+                let rule = try factory(reader, ctx)
+                return filter.map { ConditionalRewrite(rule: rule, condition: $0) } ?? rule
+            }
+        }
+        rewrite("set") { (reader, ctx) throws(ConfigError) in
             let t = try template(reader, ctx, "template")
             let name = try reader.string("value") ?? "MESSAGE"
             return SetRewrite(template: t, handle: NameRegistry.shared.handle(for: name))
         }
-        registry.registerRewrite("unset", accepting: ["condition"]) { (reader, ctx) throws(ConfigError) in
+        rewrite("unset") { (reader, ctx) throws(ConfigError) in
             var names = try reader.strings("values") ?? []
             if let v = try reader.string("value") { names.append(v) }
             guard !names.isEmpty else { throw ctx.errors.error("unset() requires value()", at: reader.node.range) }
             return UnsetRewrite(handles: names.map { NameRegistry.shared.handle(for: $0) })
         }
-        registry.registerRewrite("groupset", accepting: ["condition"]) { (reader, ctx) throws(ConfigError) in
+        rewrite("groupset") { (reader, ctx) throws(ConfigError) in
             let t = try template(reader, ctx, "template")
             guard let globs = try reader.strings("values"), !globs.isEmpty else {
                 throw ctx.errors.error("groupset() requires values()", at: reader.node.range)
             }
             return GroupRewrite(template: t, globs: globs.map { Glob($0) })
         }
-        registry.registerRewrite("groupunset", accepting: ["condition"]) { (reader, ctx) throws(ConfigError) in
+        rewrite("groupunset") { (reader, ctx) throws(ConfigError) in
             guard let globs = try reader.strings("values"), !globs.isEmpty else {
                 throw ctx.errors.error("groupunset() requires values()", at: reader.node.range)
             }
             return GroupRewrite(template: nil, globs: globs.map { Glob($0) })
         }
-        registry.registerRewrite("subst", accepting: ["condition"]) { (reader, ctx) throws(ConfigError) in
+        rewrite("subst") { (reader, ctx) throws(ConfigError) in
             try SubstRewrite.make(reader, ctx)
         }
         for (name, add) in [("set-tag", true), ("clear-tag", false)] {
-            registry.registerRewrite(name, accepting: ["condition"]) { (reader, ctx) throws(ConfigError) in
+            rewrite(name) { (reader, ctx) throws(ConfigError) in
                 let args = reader.takePositionals()
                 guard args.count == 1, !args[0].0.isEmpty else {
                     throw ctx.errors.error("\(name)() takes one tag name", at: reader.node.range)
@@ -62,15 +77,30 @@ public enum ParserDrivers {
             }
         }
         for (name, part) in [("set-pri", PriorityRewrite.Part.pri), ("set-facility", .facility), ("set-severity", .severity)] {
-            registry.registerRewrite(name, accepting: ["condition"]) { (reader, ctx) throws(ConfigError) in
+            rewrite(name) { (reader, ctx) throws(ConfigError) in
                 PriorityRewrite(template: try template(reader, ctx, "template"), part: part)
             }
         }
-        registry.registerRewrite("set-matches", accepting: ["condition"]) { (reader, ctx) throws(ConfigError) in
+        rewrite("set-matches") { (reader, ctx) throws(ConfigError) in
             MatchesRewrite(template: try template(reader, ctx, "template"))
         }
-        registry.registerRewrite("unset-matches", accepting: ["condition"]) { (reader, ctx) throws(ConfigError) in
+        rewrite("unset-matches") { (reader, ctx) throws(ConfigError) in
             MatchesRewrite(template: nil)
         }
+    }
+}
+
+/// A rewrite rule with `condition()`: messages the filter does not match pass unchanged.
+final class ConditionalRewrite: MessageParser {
+    let rule: any MessageParser
+    let condition: CompiledFilter
+
+    init(rule: any MessageParser, condition: CompiledFilter) {
+        self.rule = rule
+        self.condition = condition
+    }
+
+    func parse(_ msg: LogMessage) -> Bool {
+        condition.matches(msg) ? rule.parse(msg) : true
     }
 }

@@ -72,7 +72,7 @@ extension ConfigBuilder {
                        flowControl: flags.contains("flow-control"))
     }
 
-    private func compileFilter(_ expr: FilterExpr, at r: SourceRange) throws(ConfigError) -> CompiledFilter {
+    func compileFilter(_ expr: FilterExpr, at r: SourceRange) throws(ConfigError) -> CompiledFilter {
         do {
             return try filterCompiler.compile(expr)
         } catch {
@@ -161,6 +161,7 @@ extension ConfigBuilder {
         var ctx = BuildContext(globals: globals, errors: errors, statementName: name, templates: templates,
                                driverID: "\(name)#\(index)", state: buildState)
         ctx.configVersion = config.version
+        ctx.compileFilter = { [self] (expr, r) throws(ConfigError) in try compileFilter(expr, at: r) }
         return ctx
     }
 

@@ -1,5 +1,6 @@
 import SyslogConfig
 import SyslogTemplates
+import SyslogFilters
 
 /// Everything a driver factory may need while the configuration is built.
 public struct BuildContext {
@@ -19,6 +20,8 @@ public struct BuildContext {
     public var sourceOptions = SourceOptions()
     /// The configuration's `@version:` (nil when it has none).
     public var configVersion: String? = nil
+    /// Compiles a filter expression (`condition()` of rewrite rules), named filters resolved.
+    public var compileFilter: ((FilterExpr, SourceRange) throws(ConfigError) -> CompiledFilter)? = nil
 
     /// True for `@version:` below 4.0: Python parsers and destinations run in syslog-ng's
     /// compatibility mode (plain classes, values as bytes).

@@ -41,6 +41,8 @@ enum PythonOptionValue: Sendable, Equatable {
                     }
                     out.append((normalize(k), try convert(arg, o.range, errors)))
                     pendingKey = nil
+                case .filter(_, let r):
+                    throw errors.error("options(): unexpected filter expression", at: r)
                 }
             }
             if let (k, kr) = pendingKey { throw errors.error("options(): key '\(k)' has no value", at: kr) }

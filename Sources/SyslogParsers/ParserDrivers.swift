@@ -14,6 +14,8 @@ public enum ParserDrivers {
         KVParser.register(in: registry)
         RegexpParser.register(in: registry)
         JSONParser.register(in: registry)
+        DateParser.register(in: registry)
+        SyslogLineParser.register(in: registry)
         registerRewrites(in: registry)
     }
 

@@ -50,7 +50,7 @@ let package = Package(
         .target(name: "SyslogMessage", dependencies: ["CSystemShims"], swiftSettings: fast),
         .target(name: "SyslogConfig"),
         .target(name: "SyslogTemplates", dependencies: ["SyslogMessage"], swiftSettings: fast),
-        .target(name: "SyslogFilters", dependencies: ["SyslogMessage", "SyslogConfig", "CPCRE2"],
+        .target(name: "SyslogFilters", dependencies: ["SyslogMessage", "SyslogConfig", "SyslogTemplates", "CPCRE2"],
                 swiftSettings: fast),
         .target(name: "SyslogCore",
                 dependencies: ["SyslogMessage", "SyslogConfig", "SyslogTemplates", "SyslogFilters", "CSystemShims"],

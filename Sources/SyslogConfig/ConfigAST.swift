@@ -114,6 +114,9 @@ public indirect enum FilterExpr: Sendable, Equatable {
     case and(FilterExpr, FilterExpr)
     case or(FilterExpr, FilterExpr)
     case not(FilterExpr, SourceRange)
+    /// `"$PID" == "1"`, `"$HOST" eq "x"`: `op` is `==`, `!=`, `<`, `<=`, `>`, `>=` (numbers) or
+    /// `eq`, `ne`, `lt`, `le`, `gt`, `ge` (strings); the sides are templates.
+    case compare(String, String, String, SourceRange)
 }
 
 /// One element of a `log { … };` statement, in the order written.

@@ -152,6 +152,15 @@ struct Lexer {
         } else if byte == UInt8(ascii: "."), reader.peekRaw(1) == UInt8(ascii: ".") {
             punct = .dotDot
             reader.advance()
+        } else if byte == UInt8(ascii: "=") || byte == UInt8(ascii: "!") || byte == UInt8(ascii: "<") || byte == UInt8(ascii: ">") {
+            let twoChar = reader.peekRaw(1) == UInt8(ascii: "=")
+            switch byte {
+            case UInt8(ascii: "="): punct = twoChar ? .equal : nil
+            case UInt8(ascii: "!"): punct = twoChar ? .notEqual : nil
+            case UInt8(ascii: "<"): punct = twoChar ? .lessEqual : .less
+            default: punct = twoChar ? .greaterEqual : .greater
+            }
+            if twoChar && punct != nil { reader.advance() }
         }
         reader.advance()
         guard let punct else {

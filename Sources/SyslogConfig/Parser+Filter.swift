@@ -51,8 +51,37 @@ extension Parser {
             try expect(.rightParen)
             return expr
         }
+        if let lhs = Parser.comparable(token) {
+            let op = try peek(1)
+            if let opText = Parser.comparison(op) {
+                try take()
+                try take()
+                let right = try peek()
+                guard let rhs = Parser.comparable(right) else { throw unexpected(right, expecting: "value to compare with") }
+                try take()
+                return .compare(lhs, opText, rhs, SourceRange(from: token.range, to: right.range))
+            }
+        }
         guard token.identifier != nil else { throw unexpected(token, expecting: "filter expression") }
         return .call(try parseOptionCall())
+    }
+
+    /// A side of a comparison: a string or a number (its text).
+    static func comparable(_ t: Token) -> String? {
+        switch t.kind {
+        case .string(let s): return s
+        case .number, .float: return t.text
+        default: return nil
+        }
+    }
+
+    /// The comparison operator `t` is, if any.
+    static func comparison(_ t: Token) -> String? {
+        switch t.kind {
+        case .punct(let p) where [.equal, .notEqual, .less, .lessEqual, .greater, .greaterEqual].contains(p): return p.rawValue
+        case .identifier(let w) where ["eq", "ne", "lt", "le", "gt", "ge"].contains(w.lowercased()): return w.lowercased()
+        default: return nil
+        }
     }
 
     /// Whether the next token is the case-insensitive keyword `word`.

@@ -11,6 +11,13 @@ enum Punct: String, Sendable, Equatable {
     case colon = ":"
     case arrow = "=>"
     case dotDot = ".."
+    // Comparisons in filter expressions: `"$PID" == "1"`.
+    case equal = "=="
+    case notEqual = "!="
+    case less = "<"
+    case lessEqual = "<="
+    case greater = ">"
+    case greaterEqual = ">="
 }
 
 /// One lexical token of the configuration language.

@@ -1,5 +1,6 @@
 import SyslogConfig
 import SyslogMessage
+import SyslogTemplates
 
 /// Turns filter expressions of the configuration into ``CompiledFilter``s.
 ///
@@ -43,6 +44,12 @@ public struct FilterCompiler: Sendable {
             return .not(try node(a, &context))
         case .call(let call):
             return try function(call, &context)
+        case .compare(let lhs, let op, let rhs, let range):
+            do {
+                return .compare(try Template(lhs), FilterNode.Comparison(rawValue: op)!, try Template(rhs))
+            } catch {
+                throw FilterError("Error compiling template in comparison: \(error)", range: range)
+            }
         }
     }
 

@@ -1,4 +1,5 @@
 import SyslogMessage
+import SyslogTemplates
 
 /// The compiled form of a filter expression, evaluated by ``CompiledFilter``.
 indirect enum FilterNode: Sendable {
@@ -19,6 +20,48 @@ indirect enum FilterNode: Sendable {
     case and(FilterNode, FilterNode)
     case or(FilterNode, FilterNode)
     case not(FilterNode)
+    /// `"$A" OP "$B"`: both sides rendered, compared as numbers (`==` …; as text when a side is
+    /// not a number) or as strings (`eq` …).
+    case compare(Template, Comparison, Template)
+
+    enum Comparison: String, Sendable {
+        case numEqual = "==", numNotEqual = "!=", numLess = "<", numLessEqual = "<=", numGreater = ">", numGreaterEqual = ">="
+        case equal = "eq", notEqual = "ne", less = "lt", lessEqual = "le", greater = "gt", greaterEqual = "ge"
+    }
+
+    /// `text` as an integer when all of it is one (spaces around allowed), else nil.
+    static func integer(_ text: String) -> Int64? {
+        var t = Substring(text)
+        while t.first == " " { t = t.dropFirst() }
+        while t.last == " " { t = t.dropLast() }
+        return Int64(t)
+    }
+
+    static func compare(_ a: String, _ op: Comparison, _ b: String) -> Bool {
+        switch op {
+        case .numEqual, .numNotEqual, .numLess, .numLessEqual, .numGreater, .numGreaterEqual:
+            // Numbers when both sides are numbers; otherwise the texts are compared.
+            guard let x = integer(a), let y = integer(b) else {
+                let strings: [Comparison: Comparison] = [.numEqual: .equal, .numNotEqual: .notEqual, .numLess: .less,
+                                                         .numLessEqual: .lessEqual, .numGreater: .greater, .numGreaterEqual: .greaterEqual]
+                return compare(a, strings[op]!, b)
+            }
+            switch op {
+            case .numEqual: return x == y
+            case .numNotEqual: return x != y
+            case .numLess: return x < y
+            case .numLessEqual: return x <= y
+            case .numGreater: return x > y
+            default: return x >= y
+            }
+        case .equal: return a.utf8.elementsEqual(b.utf8)
+        case .notEqual: return !a.utf8.elementsEqual(b.utf8)
+        case .less: return a.utf8.lexicographicallyPrecedes(b.utf8)
+        case .lessEqual: return !b.utf8.lexicographicallyPrecedes(a.utf8)
+        case .greater: return b.utf8.lexicographicallyPrecedes(a.utf8)
+        case .greaterEqual: return !a.utf8.lexicographicallyPrecedes(b.utf8)
+        }
+    }
 
     /// Whether evaluating the node may change the message (`flags(store-matches)`).
     var storesMatches: Bool {
@@ -68,6 +111,8 @@ indirect enum FilterNode: Sendable {
             return a.evaluate(msg) || b.evaluate(msg)
         case .not(let a):
             return !a.evaluate(msg)
+        case .compare(let lhs, let op, let rhs):
+            return FilterNode.compare(lhs.render(msg), op, rhs.render(msg))
         }
     }
 }

@@ -73,6 +73,7 @@ extension ConfigArgument {
         case .keyValue(let key, let value, _): return .keyValue(key: key, value: value.stripped, noRange)
         case .list(let items, _): return .list(items.map(\.stripped), noRange)
         case .range(let low, let high, _): return .range(low, high, noRange)
+        case .filter(let expr, _): return .filter(expr.stripped, noRange)
         }
     }
 }
@@ -90,6 +91,7 @@ extension FilterExpr {
         case .and(let left, let right): return .and(left.stripped, right.stripped)
         case .or(let left, let right): return .or(left.stripped, right.stripped)
         case .not(let inner, _): return .not(inner.stripped, noRange)
+        case .compare(let a, let op, let b, _): return .compare(a, op, b, noRange)
         }
     }
 }

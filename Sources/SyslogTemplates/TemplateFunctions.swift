@@ -1,8 +1,10 @@
-/// The registry of template functions: `echo`, `if` and `format-json`, then those plugins
+/// The registry of template functions: `echo`, `if`, `format-json`, `format-welf`,
+/// `format-flat-json`, the text and list functions (``TextFunction``), then those plugins
 /// registered (``PluginFunctions``).
 enum TemplateFunctions {
     /// Names of the functions this engine provides.
-    static let names: Set<String> = ["echo", "if", "format-json"]
+    static let names: Set<String> = Set(["echo", "if", "format-json", "format-welf", "format-flat-json"]
+                                            + TextFunction.Kind.allCases.map(\.rawValue))
 
     static func make(_ call: FunctionCall, options: TemplateOptions,
                      conditionCompiler: Template.ConditionCompiler?) throws(TemplateError) -> any TemplateFunction {
@@ -13,7 +15,12 @@ enum TemplateFunctions {
             return try IfFunction(call, options: options, conditionCompiler: conditionCompiler)
         case "format-json":
             return try FormatJSONFunction(call, options: options, conditionCompiler: conditionCompiler)
+        case "format-welf", "format-flat-json":
+            return try FlatPairsFunction(welf: call.name == "format-welf", call, options: options, conditionCompiler: conditionCompiler)
         default:
+            if let kind = TextFunction.Kind(rawValue: call.name) {
+                return try TextFunction(kind, call, options: options, conditionCompiler: conditionCompiler)
+            }
             if let factory = PluginFunctions.factory(call.name) {
                 return try PluginFunctionCall(call, factory: factory, options: options, conditionCompiler: conditionCompiler)
             }

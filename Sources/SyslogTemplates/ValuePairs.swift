@@ -33,6 +33,34 @@ struct ValuePairs: Sendable {
     var includeDotNV = false
     var includeSDATA = false
     var leaveInitialDot = false
+    /// `--rekey GLOB` followed by `--add-prefix P`, `--replace-prefix OLD=NEW`, `--shift N`,
+    /// `--shift-levels N`: applied in order to the names the glob matches.
+    var rekeys: [(Glob, [KeyTransform])] = []
+
+    enum KeyTransform: Sendable {
+        case addPrefix(String)
+        case replacePrefix(String, String)
+        case shift(Int)
+        case shiftLevels(Int)
+
+        func apply(_ name: String) -> String {
+            switch self {
+            case .addPrefix(let p):
+                return p + name
+            case .replacePrefix(let old, let new):
+                return name.hasPrefix(old) ? new + name.dropFirst(old.count) : name
+            case .shift(let n):
+                return String(name.dropFirst(n))
+            case .shiftLevels(let n):
+                var rest = Substring(name)
+                for _ in 0..<n {
+                    guard let dot = rest.firstIndex(of: ".") else { return String(rest) }
+                    rest = rest[rest.index(after: dot)...]
+                }
+                return String(rest)
+            }
+        }
+    }
     var omitEmpty = false
 
     private static let rfc3164 = ["FACILITY", "PRIORITY", "DATE", "HOST", "PROGRAM", "PID", "MESSAGE"]
@@ -85,6 +113,29 @@ struct ValuePairs: Sendable {
             case "--pair":
                 let v = try value()
                 pairs.append(try Self.pair(v, options: options, conditionCompiler: conditionCompiler))
+            case "--rekey":
+                rekeys.append((Glob(try value().text), []))
+            case "--add-prefix", "--replace-prefix", "--replace", "--shift", "--shift-levels":
+                let v = try value()
+                guard !rekeys.isEmpty else {
+                    throw TemplateError("format-json: \(text) must follow --rekey", offset: arg.offset)
+                }
+                let transform: KeyTransform
+                switch text {
+                case "--add-prefix":
+                    transform = .addPrefix(v.text)
+                case "--shift", "--shift-levels":
+                    guard let n = Int(v.text), n >= 0 else {
+                        throw TemplateError("format-json: \(text) takes a number", offset: v.offset)
+                    }
+                    transform = text == "--shift" ? .shift(n) : .shiftLevels(n)
+                default:
+                    guard let eq = v.text.firstIndex(of: "=") else {
+                        throw TemplateError("format-json: \(text) takes OLD=NEW", offset: v.offset)
+                    }
+                    transform = .replacePrefix(String(v.text[..<eq]), String(v.text[v.text.index(after: eq)...]))
+                }
+                rekeys[rekeys.count - 1].1.append(transform)
             case "--leave-initial-dot":
                 leaveInitialDot = true
             case "--omit-empty-values":
@@ -241,7 +292,11 @@ struct ValuePairs: Sendable {
     }
 
     private func key(_ name: String) -> [UInt8] {
-        var k = Array(name.utf8)
+        var renamed = name
+        for (glob, transforms) in rekeys where glob.matches(name) {
+            for t in transforms { renamed = t.apply(renamed) }
+        }
+        var k = Array(renamed.utf8)
         if !leaveInitialDot, k.first == UInt8(ascii: ".") { k[0] = UInt8(ascii: "_") }
         return k
     }

@@ -304,6 +304,51 @@ import Glibc
         #expect(String(decoding: got, as: UTF8.self) == "piped hello 1\npiped hello 2\n")
     }
 
+    @Test("a 1 GiB file is read from start to end: every line, in order, memory bounded")
+    func oneGiBFile() throws {
+        let s = Scratch()
+        let input = s.dir + "/huge.log"
+        // 16 Ki lines of 64 KiB (the number, padding, newline): 1 GiB, written in 1 MiB writes.
+        let lineLength = 65_536
+        let total = 16_384
+        let fd = open(input, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        #expect(fd >= 0)
+        defer { unlink(input) }
+        var chunk: [UInt8] = []
+        chunk.reserveCapacity(1 << 20)
+        for i in 1...total {
+            var line = Array("n \(i) ".utf8)
+            line += [UInt8](repeating: UInt8(ascii: "x"), count: lineLength - line.count - 1)
+            line.append(0x0A)
+            chunk += line
+            if chunk.count >= 1 << 20 || i == total {
+                _ = chunk.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+                chunk.removeAll(keepingCapacity: true)
+            }
+        }
+        close(fd)
+        s.write(FileSourceEndToEndTests.config(s, source: "file(\"\(input)\" flags(no-parse) log-msg-size(70000));", flow: true,
+                                               template: "$(substr $MSG 0 12) $(length $MSG)"))
+        let d = try s.start()
+        #expect(waitUntil(timeout: 120) { lines(s.out).count >= total }, "\(lines(s.out).count) lines\n\(s.stderr)")
+        let status = readText("/proc/\(d.pid)/status") ?? ""
+        let peakKiB = status.split(separator: "\n").first { $0.hasPrefix("VmHWM:") }
+            .flatMap { Int($0.split(separator: " ").dropFirst().first ?? "") } ?? 0
+        #expect(d.stop() == 0)
+        let out = lines(s.out)
+        #expect(out.count == total)
+        // Each line: `n NUMBER xxxxxxxx LENGTH` (its first 12 bytes and its length without the newline).
+        let numbers = out.compactMap { l -> Int? in
+            let parts = l.split(separator: " ")
+            guard parts.count == 4, parts[0] == "n", parts[3] == String(lineLength - 1) else { return nil }
+            return Int(parts[1])
+        }
+        let inOrder = numbers == Array(1...total)
+        #expect(inOrder, "\(numbers.count) good lines; first output line: \(out.first ?? "-")")
+        // Reading 1 GiB holds at most a window of lines, not the file.
+        #expect(peakKiB > 0 && peakKiB < 256 * 1024, "peak RSS \(peakKiB) KiB")
+    }
+
     @Test("bad file source options are config errors at their place")
     func configErrors() throws {
         let s = Scratch()

@@ -167,6 +167,8 @@ public enum Statement: Sendable, Equatable {
     /// `KEYWORD { …code… };` for a keyword a plugin registered as a raw block (`python`): the
     /// code as written, uninterpreted.
     case rawBlock(keyword: String, code: String, SourceRange)
+    /// `template-function NAME "TEMPLATE";`: `$(NAME)` (without arguments) renders TEMPLATE.
+    case templateFunction(name: String, text: String, SourceRange)
 }
 
 /// A parsed configuration: what the `@version:` line said and the statements of the main file

@@ -1,6 +1,7 @@
 /// Recursive-descent parser from the token stream to the ``Statement`` tree.
 struct Parser {
-    static let statementKeywords = ["options", "source", "destination", "filter", "parser", "rewrite", "template", "log"]
+    static let statementKeywords = ["options", "source", "destination", "filter", "parser", "rewrite", "template",
+                                     "template-function", "log"]
 
     var stream: TokenStream
     /// Keywords of raw blocks plugins registered (`python`).
@@ -95,6 +96,13 @@ struct Parser {
         case "template":
             try take()
             statement = try parseTemplate(keyword)
+        case "template-function":
+            try take()
+            let (name, _) = try parseName()
+            let body = try peek()
+            guard case .string(let text) = body.kind else { throw unexpected(body, expecting: "template string") }
+            try take()
+            statement = .templateFunction(name: name, text: text, SourceRange(from: keyword.range, to: body.range))
         case "log":
             try take()
             statement = .log(try parseLogBlock(keyword))

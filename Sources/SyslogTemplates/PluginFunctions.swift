@@ -47,3 +47,38 @@ final class PluginFunctionCall: TemplateFunction {
         function.render(msg.message, arguments: rendered, into: &out)
     }
 }
+
+/// `template-function NAME "TEMPLATE";` statements of the configuration being built (set by the
+/// builder before any template is compiled): `$(NAME)` renders the template.
+public enum UserTemplateFunctions {
+    private static let functions = Mutex<[String: String]>([:])
+
+    public static func set(_ all: [String: String]) { functions.withLock { $0 = all } }
+
+    static func text(_ name: String) -> String? { functions.withLock { $0[name] } }
+}
+
+/// A call of a user template function: its template, compiled where it is called.
+final class UserFunctionCall: TemplateFunction {
+    let template: Template
+    init(_ call: FunctionCall, text: String, options: TemplateOptions,
+         conditionCompiler: Template.ConditionCompiler?) throws(TemplateError) {
+        guard call.arguments.isEmpty else {
+            throw TemplateError("User defined template function $(\(call.name)) cannot have arguments", offset: call.offset)
+        }
+        guard options.userFunctionDepth < 16 else {
+            throw TemplateError("User defined template functions nest too deep at $(\(call.name)) (one calls itself?)", offset: call.offset)
+        }
+        var inner = options
+        inner.userFunctionDepth += 1
+        do {
+            template = try Template(text, options: inner, conditionCompiler: conditionCompiler)
+        } catch {
+            throw TemplateError(error.message, offset: call.offset)
+        }
+    }
+
+    func render(_ msg: RenderInput, into out: inout [UInt8], context: inout TemplateRenderContext) {
+        template.renderNested(msg, into: &out, context: &context)
+    }
+}

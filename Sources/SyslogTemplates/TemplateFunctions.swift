@@ -18,6 +18,9 @@ enum TemplateFunctions {
         case "format-welf", "format-flat-json":
             return try FlatPairsFunction(welf: call.name == "format-welf", call, options: options, conditionCompiler: conditionCompiler)
         default:
+            if let text = UserTemplateFunctions.text(call.name) {
+                return try UserFunctionCall(call, text: text, options: options, conditionCompiler: conditionCompiler)
+            }
             if let kind = TextFunction.Kind(rawValue: call.name) {
                 return try TextFunction(kind, call, options: options, conditionCompiler: conditionCompiler)
             }

@@ -29,6 +29,9 @@ public enum TimestampFormat: Sendable, Equatable {
 
 /// Options that change how a ``Template`` renders (syslog-ng's template options).
 public struct TemplateOptions: Sendable, Equatable {
+    /// How many user template functions (`template-function`) enclose the template being
+    /// compiled: bounds a function that calls itself.
+    var userFunctionDepth = 0
     /// Format of `$STAMP`, `ts-format()`.
     public var tsFormat: TimestampFormat
     /// Number of fraction-of-second digits appended to DATE, FULLDATE, ISODATE, STAMP and

@@ -54,7 +54,7 @@ import Testing
         let error = parseError("@version: 4.0\nsauce s_local { system(); };\n", fileName: "/tmp/k.conf")
         #expect(error?.description == """
             Error parsing config, syntax error, unexpected identifier 'sauce', expecting one of: options, source, \
-            destination, filter, parser, rewrite, template, log, python in /tmp/k.conf:2:1-2:6:
+            destination, filter, parser, rewrite, template, template-function, log, python in /tmp/k.conf:2:1-2:6:
             1       @version: 4.0
             2-----> sauce s_local { system(); };
             2-----> ^^^^^

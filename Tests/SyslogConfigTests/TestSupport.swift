@@ -134,6 +134,7 @@ extension Statement {
             return .template(name: name, options: options.map(\.stripped), noRange)
         case .log(let log): return .log(log.stripped)
         case .rawBlock(let k, let code, _): return .rawBlock(keyword: k, code: code, noRange)
+        case .templateFunction(let name, let text, _): return .templateFunction(name: name, text: text, noRange)
         }
     }
 }

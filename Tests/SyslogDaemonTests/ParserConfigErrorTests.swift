@@ -13,6 +13,8 @@ import Testing
         ("rewrite r { subst(\"a\"); };", "subst() takes a pattern and a replacement"),
         ("rewrite r { no-such-rule(\"x\"); };", "Unknown rewrite driver 'no-such-rule'"),
         ("rewrite r { set(\"x\" no-such-option(1)); };", "Unknown option 'no-such-option'"),
+        ("template-function tf \"$HOST\"; rewrite r { set(\"$(tf x)\"); };", "User defined template function $(tf) cannot have arguments"),
+        ("template-function tf \"$(tf)\"; rewrite r { set(\"$(tf)\"); };", "User defined template functions nest too deep"),
     ]
 
     @Test("each bad parser or rewrite option: non-zero exit and the error at its line", arguments: 0..<cases.count)

@@ -43,6 +43,13 @@ public final class ConfigBuilder {
         var namedTemplates: [String: TemplateResolver.Named] = [:]
         var logStatements: [LogStatement] = []
         for hook in registry.willBuild { try hook(config, buildState) }
+        // Template functions first: any template may call them.
+        var userFunctions: [String: String] = [:]
+        for case .templateFunction(let name, let text, let r) in config.statements {
+            try checkUnique(name, userFunctions[name] != nil, "template-function", r)
+            userFunctions[name] = text
+        }
+        UserTemplateFunctions.set(userFunctions)
         for st in config.statements {
             switch st {
             case .options(let opts, _):
@@ -67,6 +74,8 @@ public final class ConfigBuilder {
                 namedTemplates[name] = try namedTemplate(options, r)
             case .log(let l):
                 logStatements.append(l)
+            case .templateFunction:
+                break
             case .rawBlock(let keyword, let code, let r):
                 guard let handler = registry.blockHandlers[keyword] else {
                     throw errors.error("\(keyword) {} blocks are not handled by any plugin", at: r)

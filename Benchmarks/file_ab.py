@@ -21,12 +21,12 @@ import sys
 import tempfile
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from benchlib import HOG_CPU, HOG_IO, count_lines, proc_stat  # noqa: E402
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 SWIFT = os.path.join(ROOT, ".build", "release", "syslog-swift")
-HOG_CPU = "while True: pass"
-HOG_IO = ("import os,sys\nb=b'x'*(1<<20)\nwhile True:\n f=open(sys.argv[1],'wb')\n"
-          " for i in range(256):\n  f.write(b)\n os.fdatasync(f.fileno()); f.close()\n")
 COLUMNS = ["date", "host", "app", "pid", "req", "status", "bytes"]
 
 
@@ -57,28 +57,6 @@ def config(workload, inputs, out):
             "log { source(s); %s destination(d); };\n" % (source, out, template, parser))
 
 
-def proc_stat(pid):
-    """(peak RSS KiB, CPU seconds) of a running process."""
-    peak, cpu = 0, 0.0
-    try:
-        with open("/proc/%d/status" % pid) as f:
-            for line in f:
-                if line.startswith("VmHWM:"):
-                    peak = int(line.split()[1])
-        with open("/proc/%d/stat" % pid) as f:
-            fields = f.read().rsplit(")", 1)[1].split()
-            cpu = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-    except OSError:
-        pass
-    return peak, cpu
-
-
-def count_lines(path):
-    try:
-        with open(path, "rb") as f:
-            return sum(chunk.count(b"\n") for chunk in iter(lambda: f.read(1 << 20), b""))
-    except OSError:
-        return 0
 
 
 def one_run(argv_for, workload, args, work, inputs, expected):

@@ -1,4 +1,4 @@
-// libFuzzer entry for the csv-parser(), kv-parser() and json-parser() scanners: every input
+// libFuzzer entry for the csv-parser(), kv-parser(), json-parser() and date-parser() scanners: every input
 // must scan without crashing or trapping, under each of their main settings. The first byte
 // picks the settings, the rest is the input. Built and run by scripts/fuzz-scanners.sh.
 
@@ -19,5 +19,12 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
     if let pairs = JSONScanner.flatten(input, delimiter: ".", extract: mode & 128 == 0 ? [] : ["a"]) {
         for (k, v) in pairs { _ = k.utf8.count + v.text.utf8.count }
     }
+    for f in ScannerFormats.all { _ = f.scan(input) }
     return 0
+}
+
+/// date-parser() formats tried on every input.
+enum ScannerFormats {
+    static let all = [DateScanner("%FT%T%z"), DateScanner("%d/%b/%Y:%H:%M:%S %z"), DateScanner("%a %b %e %I:%M:%S.%f %p %Z %Y"),
+                      DateScanner("%s"), DateScanner("%j %y %n %%")]
 }

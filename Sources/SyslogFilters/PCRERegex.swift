@@ -63,20 +63,8 @@ package final class PCRERegex: @unchecked Sendable {
         var count: UInt32 = 0
         pcre2_pattern_info_8(code, UInt32(PCRE2_INFO_CAPTURECOUNT), &count)
         var handles: [[NVHandle]] = (0...Int(count)).map { [NameRegistry.shared.handle(for: String($0))] }
-        var nameCount: UInt32 = 0
-        var entrySize: UInt32 = 0
-        var table: UnsafePointer<UInt8>?
-        pcre2_pattern_info_8(code, UInt32(PCRE2_INFO_NAMECOUNT), &nameCount)
-        pcre2_pattern_info_8(code, UInt32(PCRE2_INFO_NAMEENTRYSIZE), &entrySize)
-        pcre2_pattern_info_8(code, UInt32(PCRE2_INFO_NAMETABLE), &table)
-        if let table {
-            // Each entry: the group number in two bytes (big-endian), then the NUL-terminated name.
-            for i in 0..<Int(nameCount) {
-                let entry = table + i * Int(entrySize)
-                let group = Int(entry[0]) << 8 | Int(entry[1])
-                let name = String(cString: entry + 2)
-                if group < handles.count { handles[group].append(NameRegistry.shared.handle(for: name)) }
-            }
+        for (group, name) in namedGroups where group < handles.count {
+            handles[group].append(NameRegistry.shared.handle(for: name))
         }
         groupHandles = handles
     }

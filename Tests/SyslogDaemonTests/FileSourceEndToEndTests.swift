@@ -349,6 +349,23 @@ import Glibc
         #expect(peakKiB > 0 && peakKiB < 256 * 1024, "peak RSS \(peakKiB) KiB")
     }
 
+    @Test("examples/files.conf: csv-parser, date-parser, a conditional set-tag and subst turn the shipped CSV into JSON")
+    func filesExample() throws {
+        let s = Scratch()
+        // The example reads a path relative to the repository root: made absolute here.
+        let example = readText(DaemonProcess.packageRoot + "/examples/files.conf") ?? ""
+        writeText(s.conf, example.replacingAll("\"examples/data/", with: "\"" + DaemonProcess.packageRoot + "/examples/data/"))
+        let d = try s.start()
+        let stdout = s.dir + "/stdout.log"
+        _ = waitUntil { lines(stdout).count >= 3 }
+        #expect(d.stop() == 0)
+        let out = lines(stdout)
+        #expect(out.count == 3, "\(out)\n\(s.stderr)")
+        #expect(out.last == #"{"time":"2026-12-01T10:00:02+00:00","tags":"http-error,.source.s_access","http":{"status":"404","request":"/missing","host":"web1","bytes":"312"}}"#,
+                "\(out)")
+        #expect(out.first?.contains(#""tags":".source.s_access""#) == true, "\(out)")
+    }
+
     @Test("bad file source options are config errors at their place")
     func configErrors() throws {
         let s = Scratch()
@@ -362,5 +379,12 @@ import Glibc
         s.write("source s { wildcard-file(filename-pattern(\"*.log\")); };\nlog { source(s); };")
         #expect(try s.runToExit() != 0)
         #expect(s.stderr.contains("wildcard-file() requires base-dir()"), "\(s.stderr)")
+    }
+}
+
+extension String {
+    /// `self` with every `target` replaced.
+    func replacingAll(_ target: String, with replacement: String) -> String {
+        split(separator: target, omittingEmptySubsequences: false).joined(separator: replacement)
     }
 }

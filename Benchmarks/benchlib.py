@@ -30,3 +30,13 @@ def count_lines(path):
             return sum(chunk.count(b"\n") for chunk in iter(lambda: f.read(1 << 20), b""))
     except OSError:
         return 0
+
+
+def daemons(swift_binary):
+    """The two daemons of an A/B pair: argv for a configuration and a work directory."""
+    return {
+        "A syslog-ng": lambda conf, w: ["/usr/sbin/syslog-ng", "-F", "-f", conf, "-R", w + "/persist",
+                                        "-p", w + "/pid", "-c", w + "/ctl", "--no-caps"],
+        "B swift": lambda conf, w: [swift_binary, "-F", "-f", conf, "-R", w + "/persist", "-p", w + "/pid",
+                                    "-c", w + "/ctl"],
+    }

@@ -13,6 +13,9 @@ This is a benchmark, not a test: nothing is asserted.
 """
 import argparse, os, shutil, signal, statistics, subprocess, sys, tempfile, time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from benchlib import count_lines  # noqa: E402
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SWIFT_BIN = os.path.join(ROOT, ".build", "release", "syslog-swift")
 SYSLOG_NG = "/usr/sbin/syslog-ng"
@@ -24,13 +27,6 @@ destination d {{ file("{out}"); }};
 log {{ source(s); destination(d); flags(flow-control); }};
 """
 
-
-def count_lines(path):
-    try:
-        with open(path, "rb") as f:
-            return sum(buf.count(b"\n") for buf in iter(lambda: f.read(1 << 20), b""))
-    except FileNotFoundError:
-        return 0
 
 
 def peak_rss_kib(pid):

@@ -22,7 +22,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from benchlib import HOG_CPU, HOG_IO, count_lines, proc_stat  # noqa: E402
+from benchlib import HOG_CPU, HOG_IO, count_lines, proc_stat, daemons as benchlib_daemons  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
@@ -112,11 +112,7 @@ def main():
     if not args.no_build:
         subprocess.run(["swift", "build", "-c", "release", "--product", "syslog-swift"], cwd=ROOT, check=True,
                        stdout=sys.stderr)
-    daemons = {
-        "A syslog-ng": lambda conf, w: ["/usr/sbin/syslog-ng", "-F", "-f", conf, "-R", w + "/persist",
-                                        "-p", w + "/pid", "-c", w + "/ctl", "--no-caps"],
-        "B swift": lambda conf, w: [SWIFT, "-F", "-f", conf, "-R", w + "/persist", "-p", w + "/pid", "-c", w + "/ctl"],
-    }
+    daemons = benchlib_daemons(SWIFT)
     workloads = ["file", "csv", "wildcard"] if args.workload == "all" else [args.workload]
     root = tempfile.mkdtemp(prefix="file-ab-")
     single = root + "/input.log"

@@ -27,6 +27,20 @@ public enum ParserDrivers {
         return try ctx.templates.compile(args[0].0, at: args[0].1, options: ctx.globals.templateOptions, allowNamed: false)
     }
 
+    /// The handle of `value()`, nil without one; builtin macros are refused, as syslog-ng does.
+    static func writableValue(_ reader: OptionReader, _ ctx: BuildContext) throws(ConfigError) -> NVHandle? {
+        guard let o = reader.take("value") else { return nil }
+        let (v, r) = try OptionReader.single(o, errors: ctx.errors)
+        return try writable(v.text, ctx, at: r)
+    }
+
+    static func writable(_ name: String, _ ctx: BuildContext, at range: SourceRange) throws(ConfigError) -> NVHandle {
+        guard !Template.isReadOnlyMacro(name) else {
+            throw ctx.errors.error("Error parsing rewrite expression, \(name) is read-only, it cannot be changed in rewrite rules", at: range)
+        }
+        return NameRegistry.shared.handle(for: name)
+    }
+
     static func registerRewrites(in registry: DriverRegistry) {
         /// Registers a rule that also takes `condition(FILTER)`: applied only to messages it matches.
         func rewrite(_ name: String, _ factory: @escaping ParserFactory) {
@@ -44,14 +58,18 @@ public enum ParserDrivers {
         }
         rewrite("set") { (reader, ctx) throws(ConfigError) in
             let t = try template(reader, ctx, "template")
-            let name = try reader.string("value") ?? "MESSAGE"
-            return SetRewrite(template: t, handle: NameRegistry.shared.handle(for: name))
+            return SetRewrite(template: t, handle: try writableValue(reader, ctx) ?? .message)
         }
         rewrite("unset") { (reader, ctx) throws(ConfigError) in
-            var names = try reader.strings("values") ?? []
-            if let v = try reader.string("value") { names.append(v) }
-            guard !names.isEmpty else { throw ctx.errors.error("unset() requires value()", at: reader.node.range) }
-            return UnsetRewrite(handles: names.map { NameRegistry.shared.handle(for: $0) })
+            var handles: [NVHandle] = []
+            if let o = reader.take("values") {
+                for name in try OptionReader.strings(o, errors: ctx.errors) {
+                    handles.append(try writable(name, ctx, at: o.range))
+                }
+            }
+            if let h = try writableValue(reader, ctx) { handles.append(h) }
+            guard !handles.isEmpty else { throw ctx.errors.error("unset() requires value()", at: reader.node.range) }
+            return UnsetRewrite(handles: handles)
         }
         rewrite("groupset") { (reader, ctx) throws(ConfigError) in
             let t = try template(reader, ctx, "template")

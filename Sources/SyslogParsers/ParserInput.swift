@@ -16,26 +16,14 @@ struct ParserInput: Sendable {
             return
         }
         let text = try OptionReader.string(o, errors: ctx.errors)
-        if let name = ParserInput.singleValue(text) {
+        let compiled = try ctx.templates.compile(text, at: o.range, options: ctx.globals.templateOptions)
+        if let h = compiled.singleValue {
             template = nil
-            handle = NameRegistry.shared.handle(for: name)
+            handle = h
         } else {
-            template = try ctx.templates.compile(text, at: o.range, options: ctx.globals.templateOptions)
+            template = compiled
             handle = nil
         }
-    }
-
-    /// `NAME` when `text` is exactly `$NAME` or `${NAME}`.
-    static func singleValue(_ text: String) -> String? {
-        var t = Substring(text)
-        guard t.hasPrefix("$") else { return nil }
-        t = t.dropFirst()
-        if t.hasPrefix("{") {
-            guard t.hasSuffix("}") else { return nil }
-            t = t.dropFirst().dropLast()
-        }
-        guard !t.isEmpty, t.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "." }) else { return nil }
-        return String(t)
     }
 
     /// Calls `body` with the input's bytes.
@@ -56,13 +44,6 @@ struct ParserInput: Sendable {
         var ctx = TemplateRenderContext()
         template!.render(msg, into: &buf, context: &ctx)
         return buf.withUnsafeBufferPointer(body)
-    }
-}
-
-extension LogValue {
-    /// A string value of `bytes` (kept as bytes when they are not UTF-8).
-    static func text(_ bytes: UnsafeBufferPointer<UInt8>) -> LogValue {
-        bytes.isEmpty ? .string("") : .string(buffer: bytes)
     }
 }
 

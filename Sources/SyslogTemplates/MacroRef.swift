@@ -125,6 +125,16 @@ enum MacroTable {
     }
 }
 
+extension Template {
+    /// True when `name` is a builtin macro computed from the message (`$DATE`, `$FACILITY`,
+    /// `$TAGS`, `$SOURCEIP`, …) rather than a name-value pair: such names cannot be set by
+    /// rewrite rules, as in syslog-ng.
+    public static func isReadOnlyMacro(_ name: String) -> Bool {
+        if case .value = MacroTable.resolve(name) { return false }
+        return true
+    }
+}
+
 /// Renders a ``MacroRef``.
 enum MacroRendering {
     /// Appends what `ref` renders to for `msg`, unescaped.

@@ -18,6 +18,14 @@ public final class Template: Sendable {
     public let text: String
     /// The options the template renders with.
     public let options: TemplateOptions
+    /// The value a template reads when it is exactly one name-value reference (`$MSG`,
+    /// `${json}`), nil for builtin macros (`$DATE`), functions and anything longer. Readers use it
+    /// to take the value in place instead of rendering.
+    public var singleValue: NVHandle? {
+        if case .value(let h)? = singleReference { return h }
+        return nil
+    }
+
     /// The text of a template without any macro or function (with `$$` already made `$`),
     /// nil otherwise.
     public let literalText: String?

@@ -14,6 +14,9 @@ import Testing
         ("rewrite r { no-such-rule(\"x\"); };", "Unknown rewrite driver 'no-such-rule'"),
         ("rewrite r { set(\"x\" no-such-option(1)); };", "Unknown option 'no-such-option'"),
         ("template-function tf \"$HOST\"; rewrite r { set(\"$(tf x)\"); };", "User defined template function $(tf) cannot have arguments"),
+        ("rewrite r { set(\"x\" value(\"FACILITY\")); };", "FACILITY is read-only, it cannot be changed in rewrite rules"),
+        ("rewrite r { unset(value(\"DATE\")); };", "DATE is read-only, it cannot be changed in rewrite rules"),
+        ("rewrite r { subst(\"a\" \"b\" value(\"TAGS\")); };", "TAGS is read-only, it cannot be changed in rewrite rules"),
         ("template-function tf \"$(tf)\"; rewrite r { set(\"$(tf)\"); };", "User defined template functions nest too deep"),
     ]
 

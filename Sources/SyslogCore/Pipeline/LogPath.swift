@@ -139,19 +139,23 @@ public final class LogPath: Sendable {
         return targets
     }
 
+    /// How many of `paths` take messages of `sourceIndex`, a fallback path counting twice (it
+    /// is there besides whatever else takes them).
+    static func takers(_ paths: [LogPath], sourceIndex: Int) -> Int {
+        var n = 0
+        for p in paths where p.isFallback || p.isCatchall || p.sources.contains(sourceIndex) { n += p.isFallback ? 2 : 1 }
+        return n
+    }
+
     /// Routes through sibling paths: in order, stopping after a matching `final` one; the
     /// `fallback` ones only get messages no other sibling matched.
+    ///
+    /// - Parameter exclusive: only one of `paths` takes the message and nothing else holds it:
+    ///   that path's parsers need no copy (``Pipeline`` works it out once per source).
     static func route(_ paths: [LogPath], _ msg: LogMessage, sourceIndex: Int?, flowControl: Bool,
-                      into producers: [QueueProducer]) -> Bool {
+                      exclusive: Bool = false, into producers: [QueueProducer]) -> Bool {
         var matched = false
         var hasFallback = false
-        // A message of a source that only one path (and no fallback path) takes is that
-        // path's own: its parsers need no copy.
-        var candidates = 0
-        if sourceIndex != nil {
-            for p in paths where p.isFallback || p.isCatchall || p.sources.contains(sourceIndex!) { candidates += p.isFallback ? 2 : 1 }
-        }
-        let exclusive = candidates == 1
         for p in paths {
             if p.isFallback { hasFallback = true; continue }
             if let s = sourceIndex, !p.isCatchall, !p.sources.contains(s) { continue }

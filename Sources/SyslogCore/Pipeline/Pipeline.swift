@@ -13,6 +13,9 @@ public final class Pipeline: @unchecked Sendable {
     public let paths: [LogPath]
     /// Every parser of the paths (one per reference), initialised with the pipeline.
     public let parsers: [any MessageParser]
+    /// Per source index: whether only one path (and no fallback path) takes its messages, so
+    /// that path's parsers may change them in place.
+    private let exclusiveSources: [Bool]
     private var posters: [SourcePoster] = []
     private var running = false
     /// The posters, readable from other threads (stats).
@@ -26,12 +29,14 @@ public final class Pipeline: @unchecked Sendable {
         self.sources = sources
         self.paths = paths
         self.parsers = paths.flatMap(\.parsers)
+        self.exclusiveSources = sources.indices.map { LogPath.takers(paths, sourceIndex: $0) == 1 }
     }
 
     /// Routes one message from source statement `sourceIndex` into per-destination batches.
     @inline(__always)
     func route(_ msg: LogMessage, sourceIndex: Int, into producers: [QueueProducer]) {
-        _ = LogPath.route(paths, msg, sourceIndex: sourceIndex, flowControl: false, into: producers)
+        _ = LogPath.route(paths, msg, sourceIndex: sourceIndex, flowControl: false,
+                          exclusive: exclusiveSources[sourceIndex], into: producers)
     }
 
     /// Where messages of `sourceIndex` go when no path filters: see ``LogPath/directTargets``.

@@ -63,7 +63,7 @@ final class FileSource: ThreadedSourceBody, @unchecked Sendable {
         var files: [FollowedFile] = []
         var byPath: [String: FollowedFile] = [:]
 
-        let post: (LogMessage, FilePositionTracker, Int64) -> Void = { [self] msg, tracker, end in
+        let post: FollowedFile.Post = { [self] msg, tracker, end in
             sequence &+= 1
             msg.sequence = sequence
             msg.ackTarget = tracker
@@ -157,11 +157,11 @@ final class FileSource: ThreadedSourceBody, @unchecked Sendable {
 
     /// Reads one file for a while; notices rotation, truncation and deletion at its end.
     private func pumpFile(_ f: FollowedFile, _ poster: SourcePoster,
-                          _ post: (LogMessage, FilePositionTracker, Int64) -> Void) -> Bool {
+                          _ post: FollowedFile.Post) -> Bool {
         guard f.isOpen else { return false }
         var rounds = 0
         // A bounded number of chunks per file and turn: other files are not starved.
-        while rounds < 16, !stopRequested.load(ordering: .relaxed), f.pump(poster, post) {
+        while rounds < 16, !stopRequested.load(ordering: .relaxed), f.pump(post) {
             rounds += 1
             // One persist write per chunk: a crash repeats at most what was not acknowledged
             // plus one chunk's lines.
@@ -170,14 +170,14 @@ final class FileSource: ThreadedSourceBody, @unchecked Sendable {
         if rounds > 0 { return true }
         switch f.checkChange() {
         case .none:
-            f.flushIfIdle(poster, post)
+            f.flushIfIdle(post)
             return false
         case .truncated:
             f.restartAfterTruncation(poster: poster)
             return true
         case .replaced:
             // Rotated: the old file is read to its end (done), the new one from its start.
-            f.finishFile(poster, post)
+            f.finishFile(post)
             f.savePosition()
             f.close()
             InternalLog.shared.notice("Follow-mode file source moved, tracking of the new file is started",
@@ -187,9 +187,9 @@ final class FileSource: ThreadedSourceBody, @unchecked Sendable {
         case .gone:
             // Deleted or renamed away: a writer may still append to it, so a single file is
             // kept open and read until a new file takes its name; a wildcard's is let go.
-            f.flushIfIdle(poster, post)
+            f.flushIfIdle(post)
             guard case .wildcard = settings.paths else { return false }
-            f.finishFile(poster, post)
+            f.finishFile(post)
             f.savePosition()
             f.close()
             f.markGone()

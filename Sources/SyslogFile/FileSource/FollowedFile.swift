@@ -94,8 +94,12 @@ final class FollowedFile {
 
     // MARK: reading
 
+    /// Hands a finished message on, with the tracker that acknowledges it and the file offset
+    /// just past its last byte.
+    typealias Post = (LogMessage, FilePositionTracker, Int64) -> Void
+
     /// Reads what is there and posts its messages. Returns true when data was read.
-    func pump(_ poster: SourcePoster, _ post: (LogMessage, FilePositionTracker, Int64) -> Void) -> Bool {
+    func pump(_ post: Post) -> Bool {
         guard fd >= 0, let tracker else { return false }
         let n = buffer.read(fd, FollowedFile.chunk)
         if n <= 0 {
@@ -105,13 +109,12 @@ final class FollowedFile {
             return false
         }
         lastData = monotonicSeconds()
-        frame(poster, tracker, post)
+        frame(tracker, post)
         return true
     }
 
     /// Cuts the buffer into lines and feeds them to the assembler.
-    private func frame(_ poster: SourcePoster, _ tracker: FilePositionTracker,
-                       _ post: (LogMessage, FilePositionTracker, Int64) -> Void) {
+    private func frame(_ tracker: FilePositionTracker, _ post: Post) {
         let maxSize = settings.maxSize
         var used = 0
         buffer.withBytes { all in
@@ -149,8 +152,7 @@ final class FollowedFile {
         }
     }
 
-    private func emit(_ out: MultiLineAssembler.Output, _ tracker: FilePositionTracker,
-                      _ post: (LogMessage, FilePositionTracker, Int64) -> Void) {
+    private func emit(_ out: MultiLineAssembler.Output, _ tracker: FilePositionTracker, _ post: Post) {
         consumed = out.end
         guard !out.bytes.isEmpty, let msg = makeMessage(out.bytes) else {
             tracker.skipped(end: out.end)
@@ -176,7 +178,7 @@ final class FollowedFile {
 
     /// Posts what the file holds that will not be completed any more: the unterminated last
     /// line and a held multi-line message (the file was rotated away or deleted).
-    func finishFile(_ poster: SourcePoster, _ post: (LogMessage, FilePositionTracker, Int64) -> Void) {
+    func finishFile(_ post: Post) {
         guard let tracker else { return }
         if !buffer.isEmpty {
             let end = bufferStart + Int64(buffer.count)
@@ -190,7 +192,7 @@ final class FollowedFile {
     }
 
     /// `multi-line-timeout()`: posts a held message once no data came for that long.
-    func flushIfIdle(_ poster: SourcePoster, _ post: (LogMessage, FilePositionTracker, Int64) -> Void) {
+    func flushIfIdle(_ post: Post) {
         guard settings.multiLineTimeout > 0, assembler.held != nil, let tracker,
               monotonicSeconds() - lastData >= settings.multiLineTimeout else { return }
         assembler.flush { out in emit(out, tracker, post) }

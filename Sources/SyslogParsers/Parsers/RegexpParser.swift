@@ -27,7 +27,7 @@ final class RegexpParser: MessageParser {
                 guard let ranges = p.regex.groups(in: b) else { continue }
                 return p.groups.compactMap { (g, h) in
                     guard g < ranges.count, let r = ranges[g] else { return nil }
-                    return (h, LogValue.text(UnsafeBufferPointer(rebasing: b[r])))
+                    return (h, LogValue.string(buffer: UnsafeBufferPointer(rebasing: b[r])))
                 }
             }
             return nil

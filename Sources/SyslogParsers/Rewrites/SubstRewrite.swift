@@ -25,7 +25,7 @@ final class SubstRewrite: MessageParser, @unchecked Sendable {
     let replacement: Template
     let handle: NVHandle
     let global: Bool
-    static let numbered = (0...9).map { NameRegistry.shared.handle(for: String($0)) }
+    static let numbered = Array(MatchesRewrite.handles.prefix(10))
 
     init(matcher: Matcher, replacement: Template, handle: NVHandle, global: Bool) {
         self.matcher = matcher
@@ -47,7 +47,7 @@ final class SubstRewrite: MessageParser, @unchecked Sendable {
                 out.append(contentsOf: b[pos..<range.lowerBound])
                 if let groups {
                     for (g, h) in groups {
-                        msg[h] = g.1.map { LogValue.text(UnsafeBufferPointer(rebasing: b[$0])) } ?? .string("")
+                        msg[h] = g.1.map { LogValue.string(buffer: UnsafeBufferPointer(rebasing: b[$0])) } ?? .string("")
                     }
                 }
                 var ctx = TemplateRenderContext()
@@ -108,7 +108,7 @@ final class SubstRewrite: MessageParser, @unchecked Sendable {
             throw ctx.errors.error("subst() takes a pattern and a replacement: subst(\"PATTERN\", \"REPLACEMENT\" value(\"NAME\"))",
                                    at: reader.node.range)
         }
-        let handle = NameRegistry.shared.handle(for: try reader.string("value") ?? "MESSAGE")
+        let handle = try ParserDrivers.writableValue(reader, ctx) ?? .message
         let type = (try reader.string("type") ?? "pcre").lowercased()
         let flags = Set((try reader.strings("flags") ?? []).map { $0.dashed })
         for f in flags where !["global", "ignore-case", "utf8", "unicode", "nobackref", "store-matches", "substring", "prefix"].contains(f) {

@@ -4,7 +4,8 @@ import SyslogMessage
 /// `--scope`, `--key`, `--exclude`, `--pair` / `NAME=TEMPLATE`, `--leave-initial-dot`,
 /// `--omit-empty-values`.
 struct ValuePairs: Sendable {
-    /// How a `NAME=TYPE(…)` pair casts its text.
+    /// How a `NAME=TYPE(…)` pair casts its text (`datetime(…)` is written as a string, as
+    /// syslog-ng 3.38 does).
     enum TypeHint: Sendable, Equatable {
         /// `literal(…)`: the rendered text is inserted as raw JSON.
         case none, string, literal, int, double, boolean, list, null
@@ -170,7 +171,7 @@ struct ValuePairs: Sendable {
             let known: [Substring: TypeHint] = ["string": .string, "literal": .literal, "int": .int,
                                                 "int32": .int, "int64": .int, "double": .double,
                                                 "float": .double, "boolean": .boolean, "list": .list,
-                                                "null": .null]
+                                                "null": .null, "datetime": .string]
             if let h = known[typeName] {
                 hint = h
                 body = String(body[body.index(after: open)..<body.index(before: body.endIndex)])

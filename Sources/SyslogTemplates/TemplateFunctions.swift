@@ -1,10 +1,12 @@
 /// The registry of template functions: `echo`, `if`, `format-json`, `format-welf`,
-/// `format-flat-json`, the text and list functions (``TextFunction``), then those plugins
+/// `format-flat-json`, the text and list functions (``TextFunction``), `context-*`
+/// (``ContextFunction``), then those plugins
 /// registered (``PluginFunctions``).
 enum TemplateFunctions {
     /// Names of the functions this engine provides.
     static let names: Set<String> = Set(["echo", "if", "format-json", "format-welf", "format-flat-json"]
-                                            + TextFunction.Kind.allCases.map(\.rawValue))
+                                            + TextFunction.Kind.allCases.map(\.rawValue)
+                                            + ContextFunction.Kind.allCases.map(\.rawValue))
 
     static func make(_ call: FunctionCall, options: TemplateOptions,
                      conditionCompiler: Template.ConditionCompiler?) throws(TemplateError) -> any TemplateFunction {
@@ -20,6 +22,9 @@ enum TemplateFunctions {
         default:
             if let text = UserTemplateFunctions.text(call.name) {
                 return try UserFunctionCall(call, text: text, options: options, conditionCompiler: conditionCompiler)
+            }
+            if let kind = ContextFunction.Kind(rawValue: call.name) {
+                return try ContextFunction(kind, call, options: options, conditionCompiler: conditionCompiler)
             }
             if let kind = TextFunction.Kind(rawValue: call.name) {
                 return try TextFunction(kind, call, options: options, conditionCompiler: conditionCompiler)

@@ -17,39 +17,22 @@ final class ContextFunction: TemplateFunction {
     init(_ kind: Kind, _ call: FunctionCall, options: TemplateOptions,
          conditionCompiler: Template.ConditionCompiler?) throws(TemplateError) {
         self.kind = kind
-        var args = call.arguments
         switch kind {
         case .length:
             condition = nil
             templates = []
-            return
         case .values:
             condition = nil
+            templates = try TemplateFunctions.compileArguments(call, options: options, conditionCompiler: conditionCompiler)
         case .lookup:
-            guard args.count >= 2 else {
+            guard call.arguments.count >= 2 else {
                 throw TemplateError("$(context-lookup) requires at least two arguments", offset: call.offset)
             }
-            let cond = args.removeFirst()
-            var text = Substring(cond.text)
-            guard text.first == "(", text.last == ")" else {
-                throw TemplateError("$(context-lookup) filter must be enclosed in parentheses", offset: cond.offset)
-            }
-            text = text.dropFirst().dropLast()
-            guard let compiler = conditionCompiler else {
-                throw TemplateError("$(context-lookup) needs filter expressions, which are not available here", offset: call.offset)
-            }
-            do {
-                condition = try compiler(String(text))
-            } catch {
-                throw TemplateError("Invalid $(context-lookup) filter: \(error)", offset: cond.offset)
-            }
+            condition = try TemplateFunctions.compileCondition(call.arguments[0], of: "context-lookup", what: "filter",
+                                                               conditionCompiler: conditionCompiler, callOffset: call.offset)
+            templates = try TemplateFunctions.compileArguments(call, from: 1, options: options,
+                                                               conditionCompiler: conditionCompiler)
         }
-        var compiled: [Template] = []
-        for a in args {
-            compiled.append(try TemplateFunctions.compileArgument(a.text, at: a.offset, options: options,
-                                                                  conditionCompiler: conditionCompiler))
-        }
-        templates = compiled
     }
 
     func render(_ msg: RenderInput, into out: inout [UInt8], context: inout TemplateRenderContext) {

@@ -13,20 +13,8 @@ final class IfFunction: TemplateFunction {
             throw TemplateError("$(if) requires three arguments: (condition) true-template false-template",
                                 offset: call.offset)
         }
-        let cond = args[0]
-        var text = Substring(cond.text)
-        guard text.first == "(", text.last == ")" else {
-            throw TemplateError("$(if) condition must be enclosed in parentheses", offset: cond.offset)
-        }
-        text = text.dropFirst().dropLast()
-        guard let compiler = conditionCompiler else {
-            throw TemplateError("$(if) needs filter expressions, which are not available here", offset: call.offset)
-        }
-        do {
-            condition = try compiler(String(text))
-        } catch {
-            throw TemplateError("Invalid $(if) condition: \(error)", offset: cond.offset)
-        }
+        condition = try TemplateFunctions.compileCondition(args[0], of: "if", what: "condition",
+                                                           conditionCompiler: conditionCompiler, callOffset: call.offset)
         then = try TemplateFunctions.compileArgument(args[1].text, at: args[1].offset, options: options,
                                                      conditionCompiler: conditionCompiler)
         otherwise = try TemplateFunctions.compileArgument(args[2].text, at: args[2].offset, options: options,

@@ -1,3 +1,5 @@
+import SyslogMessage
+
 /// The registry of template functions: `echo`, `if`, `format-json`, `format-welf`,
 /// `format-flat-json`, the text and list functions (``TextFunction``), `context-*`
 /// (``ContextFunction``), then those plugins
@@ -37,10 +39,10 @@ enum TemplateFunctions {
     }
 
     /// Compiles every argument of `call` as a template (see ``compileArgument``).
-    static func compileArguments(_ call: FunctionCall, options: TemplateOptions,
+    static func compileArguments(_ call: FunctionCall, from first: Int = 0, options: TemplateOptions,
                                  conditionCompiler: Template.ConditionCompiler?) throws(TemplateError) -> [Template] {
         var list: [Template] = []
-        for arg in call.arguments {
+        for arg in call.arguments.dropFirst(first) {
             list.append(try compileArgument(arg.text, at: arg.offset, options: options, conditionCompiler: conditionCompiler))
         }
         return list
@@ -48,6 +50,26 @@ enum TemplateFunctions {
 
     /// Compiles a function argument as a template (template-escape does not apply inside
     /// functions); error offsets are made relative to the enclosing template.
+    /// Compiles a `(FILTER EXPRESSION)` argument of `$(function)`, e.g. `$(if)`'s condition;
+    /// `what` names it in errors ("condition", "filter").
+    static func compileCondition(_ arg: FunctionArgument, of function: String, what: String,
+                                 conditionCompiler: Template.ConditionCompiler?,
+                                 callOffset: Int) throws(TemplateError) -> @Sendable (LogMessage) -> Bool {
+        var text = Substring(arg.text)
+        guard text.first == "(", text.last == ")" else {
+            throw TemplateError("$(\(function)) \(what) must be enclosed in parentheses", offset: arg.offset)
+        }
+        text = text.dropFirst().dropLast()
+        guard let compiler = conditionCompiler else {
+            throw TemplateError("$(\(function)) needs filter expressions, which are not available here", offset: callOffset)
+        }
+        do {
+            return try compiler(String(text))
+        } catch {
+            throw TemplateError("Invalid $(\(function)) \(what): \(error)", offset: arg.offset)
+        }
+    }
+
     static func compileArgument(_ text: String, at offset: Int, options: TemplateOptions,
                                 conditionCompiler: Template.ConditionCompiler?) throws(TemplateError) -> Template {
         var inner = options
